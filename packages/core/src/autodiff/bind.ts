@@ -1,0 +1,70 @@
+/**
+ * `bind`: how every operation runs. It looks at the traces on its inputs:
+ *
+ * - none: **eval** — check the shape rule, run the kernel, wrap the result;
+ * - the newest live tag is a `jvp` tag: **forward mode** — run the primitive on the primals (one
+ *   level down, where outer transformations see it) and its JVP rule on the tangents;
+ * - the newest live tag is a `vjp` tag: **reverse mode** — run the primitive on the primals and
+ *   record a node whose backward closure applies the VJP rule.
+ *
+ * Inputs traced by older tags are constants to the newest tag; they are handled when the primal
+ * computation reaches their own level. A retired tag means an escaped tracer, which throws.
+ *
+ * @since 0.1.0
+ */
+import { orThrow } from '../Shape.js'
+import { type Tensor, fromKernel, operand, traceOf, traced } from '../Tensor.js'
+import type { PrimitiveName, PrimitiveParams } from '../primitives/Params.js'
+import type { Linear } from '../primitives/Rule.js'
+import { rulesTable } from '../primitives/table.js'
+import { escapedTracer } from './Tag.js'
+import { type Node, type Trace, nextNodeId } from './Trace.js'
+
+const evaluate = <P extends PrimitiveName>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor => {
+  const rule = rulesTable()[prim]
+  const first = inputs[0]
+  if (first === undefined) throw new Error(`${prim}: no inputs`)
+  const shape = orThrow(rule.shape(inputs.map((x) => x.shape), params))
+  const dtype = rule.dtype?.(inputs.map((x) => x.dtype), params) ?? first.dtype
+  return fromKernel(first.backend, prim, shape, dtype, rule.impl(first.backend, inputs.map(operand), params, shape))
+}
+
+/** The newest live trace among the inputs; throws on a retired one. */
+const newest = (prim: string, inputs: readonly Tensor[]): Trace | undefined => {
+  let top: Trace | undefined
+  for (const x of inputs) {
+    const tr = traceOf(x)
+    if (tr === undefined) continue
+    if (!tr.tag.alive) throw escapedTracer(prim, tr.tag)
+    if (top === undefined || tr.tag.id > top.tag.id) top = tr
+  }
+  return top
+}
+
+/**
+ * Applies primitive `prim` to `inputs`. All operations are built on this.
+ *
+ * @category interpreters
+ * @since 0.1.0
+ */
+export const bind = <P extends PrimitiveName>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor => {
+  const top = newest(prim, inputs)
+  if (top === undefined) return evaluate(prim, inputs, params)
+  const tag = top.tag
+  const own = inputs.map((x) => {
+    const tr = traceOf(x)
+    return tr !== undefined && tr.tag === tag ? tr : undefined
+  })
+  const primals = inputs.map((x, i) => own[i]?.primal ?? x)
+  const out = bind(prim, primals, params)
+  if (tag.kind === 'jvp') {
+    const tangents: Linear[] = own.map((tr) => (tr?.kind === 'dual' ? tr.tangent : undefined))
+    if (tangents.every((t) => t === undefined)) return out
+    const tangent = rulesTable()[prim].jvp(primals, tangents, out, params)
+    return tangent === undefined ? out : traced({ kind: 'dual', tag, primal: out, tangent })
+  }
+  const parents: (Node | undefined)[] = own.map((tr) => (tr?.kind === 'tape' ? tr.node : undefined))
+  if (parents.every((p) => p === undefined)) return out
+  const node: Node = { id: nextNodeId(), inputs: parents, backward: (ct) => rulesTable()[prim].vjp(ct, primals, out, params) }
+  return traced({ kind: 'tape', tag, primal: out, node })
+}

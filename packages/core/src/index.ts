@@ -1,0 +1,21 @@
+/**
+ * `@recur/core`: shapes, dtypes, immutable tensors, the Backend interface, and operations.
+ *
+ * @since 0.1.0
+ */
+export * from './Backend.js'
+export * from './create.js'
+export * from './DType.js'
+export { formatNumber } from './format.js'
+export type { Nested } from './nested.js'
+export type { TensorLike } from './ops/args.js'
+export * from './ops/cast.js'
+export * from './ops/elementwise.js'
+export * from './ops/indexing.js'
+export * from './ops/linalg.js'
+export * from './ops/movement.js'
+export * from './ops/reduce.js'
+export type { Shape } from './Shape.js'
+export * as Shapes from './Shape.js'
+export { formatShape, ShapeError, type ShapeErrorDetails, shapeError } from './ShapeError.js'
+export { isTensor, Tensor } from './Tensor.js'
