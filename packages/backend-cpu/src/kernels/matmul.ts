@@ -29,13 +29,13 @@ import type { Operand, Shape } from '@recur/core'
 /** Rows of the register tile. */
 const MR = 2
 /** Columns of the register tile. */
-const NR = 8
+const NR = 4
 /** Depth of a packed block: one KC × NR strip of B (8 KiB) stays in L1. */
-const KC = 256
+const KC = 128
 /** Rows of a packed block of A: MC × KC (128 KiB) stays in L2. */
-const MC = 64
+const MC = 128
 /** Columns of a packed block of B: KC × NC (2 MiB) bounds the scratch memory. */
-const NC = 1024
+const NC = 512
 
 /**
  * Packing scratch: the packed block of A at `[0, MC·KC)`, the packed block of B after it. One
@@ -101,21 +101,21 @@ const packB = (b: View, p0: number, kc: number, j0: number, nc: number, at: numb
  * Index arithmetic uses `| 0` so V8 can drop overflow checks.
  */
 const micro = (kc: number, w: Float64Array, ia: number, ib: number, c: Float64Array, ci: number, ldc: number): void => {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c05 = 0, c06 = 0, c07 = 0
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0, c16 = 0, c17 = 0
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0
   for (let p = 0; p < kc; p++) {
-    const b0 = w[ib] ?? 0, b1 = w[(ib + 1) | 0] ?? 0, b2 = w[(ib + 2) | 0] ?? 0, b3 = w[(ib + 3) | 0] ?? 0, b4 = w[(ib + 4) | 0] ?? 0, b5 = w[(ib + 5) | 0] ?? 0, b6 = w[(ib + 6) | 0] ?? 0, b7 = w[(ib + 7) | 0] ?? 0
+    const b0 = w[ib] ?? 0, b1 = w[(ib + 1) | 0] ?? 0, b2 = w[(ib + 2) | 0] ?? 0, b3 = w[(ib + 3) | 0] ?? 0
     const a0 = w[ia] ?? 0
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3; c04 += a0 * b4; c05 += a0 * b5; c06 += a0 * b6; c07 += a0 * b7
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3
     const a1 = w[(ia + 1) | 0] ?? 0
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3; c14 += a1 * b4; c15 += a1 * b5; c16 += a1 * b6; c17 += a1 * b7
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3
     ia = (ia + MR) | 0
     ib = (ib + NR) | 0
   }
   let r = ci
-  c[r] = (c[r] ?? 0) + c00; c[r + 1] = (c[r + 1] ?? 0) + c01; c[r + 2] = (c[r + 2] ?? 0) + c02; c[r + 3] = (c[r + 3] ?? 0) + c03; c[r + 4] = (c[r + 4] ?? 0) + c04; c[r + 5] = (c[r + 5] ?? 0) + c05; c[r + 6] = (c[r + 6] ?? 0) + c06; c[r + 7] = (c[r + 7] ?? 0) + c07
+  c[r] = (c[r] ?? 0) + c00; c[r + 1] = (c[r + 1] ?? 0) + c01; c[r + 2] = (c[r + 2] ?? 0) + c02; c[r + 3] = (c[r + 3] ?? 0) + c03
   r += ldc
-  c[r] = (c[r] ?? 0) + c10; c[r + 1] = (c[r + 1] ?? 0) + c11; c[r + 2] = (c[r + 2] ?? 0) + c12; c[r + 3] = (c[r + 3] ?? 0) + c13; c[r + 4] = (c[r + 4] ?? 0) + c14; c[r + 5] = (c[r + 5] ?? 0) + c15; c[r + 6] = (c[r + 6] ?? 0) + c16; c[r + 7] = (c[r + 7] ?? 0) + c17
+  c[r] = (c[r] ?? 0) + c10; c[r + 1] = (c[r + 1] ?? 0) + c11; c[r + 2] = (c[r + 2] ?? 0) + c12; c[r + 3] = (c[r + 3] ?? 0) + c13
 }
 
 /**

@@ -17,15 +17,22 @@ export interface Dual {
 }
 
 /**
- * A node of the reverse-mode graph. `backward` maps the cotangent of this node's value to the
- * cotangents of its inputs (`undefined` where an input gets none); `inputs` are those inputs'
- * nodes (`undefined` for constants). Leaves have no inputs and know their position.
+ * A node of the reverse-mode graph: one operation with `outputs` results. `backward` maps the
+ * cotangents of its results (`undefined` = zero) to the cotangents of its inputs (`undefined`
+ * where an input gets none). `inputs` point at the results that fed it (`undefined` for
+ * constants). Leaves (the differentiated arguments) have no inputs.
  */
 export interface Node {
   readonly id: number
-  readonly inputs: readonly (Node | undefined)[]
-  readonly backward: (cotangent: Tensor) => readonly (Tensor | undefined)[]
-  readonly leaf?: number
+  readonly outputs: number
+  readonly inputs: readonly (NodeRef | undefined)[]
+  readonly backward: (cotangents: readonly (Tensor | undefined)[]) => readonly (Tensor | undefined)[]
+}
+
+/** Result `index` of `node`. */
+export interface NodeRef {
+  readonly node: Node
+  readonly index: number
 }
 
 /** A value recorded by reverse mode. */
@@ -33,7 +40,7 @@ export interface Taped {
   readonly kind: 'tape'
   readonly tag: Tag
   readonly primal: Tensor
-  readonly node: Node
+  readonly ref: NodeRef
 }
 
 /** Either kind of trace. */

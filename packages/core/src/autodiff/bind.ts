@@ -17,8 +17,8 @@ import { type Tensor, fromKernel, operand, traceOf, traced } from '../Tensor.js'
 import type { PrimitiveName, PrimitiveParams } from '../primitives/Params.js'
 import type { Linear } from '../primitives/Rule.js'
 import { rulesTable } from '../primitives/table.js'
-import { escapedTracer } from './Tag.js'
-import { type Node, type Trace, nextNodeId } from './Trace.js'
+import { type Tag, escapedTracer } from './Tag.js'
+import { type Node, type NodeRef, type Trace, nextNodeId } from './Trace.js'
 
 const evaluate = <P extends PrimitiveName>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor => {
   const rule = rulesTable()[prim]
@@ -29,8 +29,48 @@ const evaluate = <P extends PrimitiveName>(prim: P, inputs: readonly Tensor[], p
   return fromKernel(first.backend, prim, shape, dtype, rule.impl(first.backend, inputs.map(operand), params, shape))
 }
 
+/**
+ * Input rewriting for `checkpoint`'s closure conversion. While a checkpointed function runs
+ * forward, its reverse-mode tag is *suspended*: a value of that tag reaching an operation (one
+ * the function closed over) is replaced by its primal and remembered in `captured`. When it is
+ * recomputed backward, *substitutions* map those remembered values to fresh differentiable leaves.
+ */
+export interface Rewrite {
+  readonly suspend?: { readonly tag: Tag; readonly captured: Set<Tensor> }
+  readonly substitute?: ReadonlyMap<Tensor, Tensor>
+}
+
+const rewrites: Rewrite[] = []
+
+/** Runs `body` with `rewrite` applied to every operation's inputs. */
+export const withRewrite = <A>(rewrite: Rewrite, body: () => A): A => {
+  rewrites.push(rewrite)
+  try {
+    return body()
+  } finally {
+    rewrites.pop()
+  }
+}
+
+/** Applies the active rewrites to one input (innermost first). */
+export const rewriteInput = (x: Tensor): Tensor => {
+  let v = x
+  for (let i = rewrites.length - 1; i >= 0; i--) {
+    const r = rewrites[i]
+    const sub = r?.substitute?.get(v)
+    if (sub !== undefined) v = sub
+    const susp = r?.suspend
+    const tr = traceOf(v)
+    if (susp !== undefined && tr !== undefined && tr.tag === susp.tag) {
+      susp.captured.add(v)
+      v = tr.primal
+    }
+  }
+  return v
+}
+
 /** The newest live trace among the inputs; throws on a retired one. */
-const newest = (prim: string, inputs: readonly Tensor[]): Trace | undefined => {
+export const newest = (prim: string, inputs: readonly Tensor[]): Trace | undefined => {
   let top: Trace | undefined
   for (const x of inputs) {
     const tr = traceOf(x)
@@ -47,7 +87,8 @@ const newest = (prim: string, inputs: readonly Tensor[]): Trace | undefined => {
  * @category interpreters
  * @since 0.1.0
  */
-export const bind = <P extends PrimitiveName>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor => {
+export const bind = <P extends PrimitiveName>(prim: P, given: readonly Tensor[], params: PrimitiveParams[P]): Tensor => {
+  const inputs = rewrites.length === 0 ? given : given.map(rewriteInput)
   const top = newest(prim, inputs)
   if (top === undefined) return evaluate(prim, inputs, params)
   const tag = top.tag
@@ -63,8 +104,13 @@ export const bind = <P extends PrimitiveName>(prim: P, inputs: readonly Tensor[]
     const tangent = rulesTable()[prim].jvp(primals, tangents, out, params)
     return tangent === undefined ? out : traced({ kind: 'dual', tag, primal: out, tangent })
   }
-  const parents: (Node | undefined)[] = own.map((tr) => (tr?.kind === 'tape' ? tr.node : undefined))
+  const parents: (NodeRef | undefined)[] = own.map((tr) => (tr?.kind === 'tape' ? tr.ref : undefined))
   if (parents.every((p) => p === undefined)) return out
-  const node: Node = { id: nextNodeId(), inputs: parents, backward: (ct) => rulesTable()[prim].vjp(ct, primals, out, params) }
-  return traced({ kind: 'tape', tag, primal: out, node })
+  const node: Node = {
+    id: nextNodeId(),
+    outputs: 1,
+    inputs: parents,
+    backward: ([ct]) => (ct === undefined ? [] : rulesTable()[prim].vjp(ct, primals, out, params)),
+  }
+  return traced({ kind: 'tape', tag, primal: out, ref: { node, index: 0 } })
 }

@@ -176,3 +176,36 @@ export const broadcastTo = (x: Tensor, shape: readonly number[]): Tensor => {
   const target = orThrow(check('broadcastTo', 'shape', shape))
   return equals(t.shape, target) ? t : bind('broadcastTo', [t], { shape: target })
 }
+
+/**
+ * The slice at position `i` of `axis`, with that axis removed. `x`: rank ≥ 1; returns `x.shape`
+ * without `axis`.
+ *
+ * @category movement
+ * @since 0.1.0
+ */
+export const index = (x: Tensor, i: number, axis = 0): Tensor => {
+  const t = expectTensor('index', 'x', x)
+  const a = orThrow(normalizeAxis('index', 'axis', axis, t.rank, { x: t.shape }))
+  const n = t.shape[a] ?? 0
+  if (!Number.isInteger(i) || i < 0 || i >= n) throw shapeError('index', 'i', `index ${i} is out of range [0, ${n}) on axis ${a}`, { x: t.shape })
+  const begin = t.shape.map((_, j) => (j === a ? i : 0))
+  const sizes = t.shape.map((d, j) => (j === a ? 1 : d))
+  return reshape(
+    slice(t, begin, sizes),
+    t.shape.filter((_, j) => j !== a),
+  )
+}
+
+/**
+ * Every slice along `axis`, in order (the inverse of {@link stack}). Returns `x.shape[axis]`
+ * tensors of `x.shape` without `axis`.
+ *
+ * @category movement
+ * @since 0.1.0
+ */
+export const unstack = (x: Tensor, axis = 0): Tensor[] => {
+  const t = expectTensor('unstack', 'x', x)
+  const a = orThrow(normalizeAxis('unstack', 'axis', axis, t.rank, { x: t.shape }))
+  return Array.from({ length: t.shape[a] ?? 0 }, (_, i) => index(t, i, a))
+}
