@@ -8,8 +8,9 @@
  *
  * @since 0.1.0
  */
-import type { Backend, Operand, ReadonlyData } from './Backend.js'
+
 import type { Trace } from './autodiff/Trace.js'
+import type { Backend, Operand, ReadonlyData } from './Backend.js'
 import { type DType, isDataOf } from './DType.js'
 import { formatTensor } from './format.js'
 import { type Nested, nest } from './nested.js'

@@ -42,10 +42,20 @@ const isRecord = (value: unknown): value is { readonly [key: string]: Tree } => 
 }
 
 const child = (path: string, key: string | number): string =>
-  typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`
+  typeof key === 'number'
+    ? `${path}[${key}]`
+    : /^[A-Za-z_$][\w$]*$/.test(key)
+      ? `${path}.${key}`
+      : `${path}[${JSON.stringify(key)}]`
 
 const describe = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? `a ${value.constructor?.name ?? 'object'}`
+        : `a ${typeof value}`
 
 /**
  * Splits a tree into its leaves (in order) and its structure. Throws a `TypeError` naming the path
@@ -152,7 +162,8 @@ const pathsOf = (def: TreeDef, root: string): string[] => {
 export const structureDiff = (a: TreeDef, b: TreeDef, path = 'tree'): string | undefined => {
   if (a.kind !== b.kind) return `${path} is ${kindName(a)} in one tree and ${kindName(b)} in the other`
   if (a.kind === 'array' && b.kind === 'array') {
-    if (a.items.length !== b.items.length) return `${path} has ${a.items.length} items in one tree and ${b.items.length} in the other`
+    if (a.items.length !== b.items.length)
+      return `${path} has ${a.items.length} items in one tree and ${b.items.length} in the other`
     for (let i = 0; i < a.items.length; i++) {
       const d = structureDiff(a.items[i] ?? a, b.items[i] ?? b, child(path, i))
       if (d !== undefined) return d

@@ -29,7 +29,7 @@ import { zeros } from './create.js'
 import { stopGradient } from './ops/elementwise.js'
 import { stack, unstack } from './ops/movement.js'
 import type { Tensor } from './Tensor.js'
-import { type Tree, flatten, map, paths, sameType, unflatten } from './Tree.js'
+import { flatten, map, paths, sameType, type Tree, unflatten } from './Tree.js'
 
 /**
  * Options of {@link scan}.
@@ -52,7 +52,8 @@ export interface ScanOptions {
 export type Step<C extends Tree, X extends Tree, Y extends Tree> = (carry: C, x: X) => readonly [C, Y]
 
 const positiveInt = (name: string, v: number | undefined): void => {
-  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new RangeError(`scan: ${name} must be a positive integer, got ${v}`)
+  if (v !== undefined && (!Number.isInteger(v) || v < 1))
+    throw new RangeError(`scan: ${name} must be a positive integer, got ${v}`)
 }
 
 /** The number of steps, from `xs` leading axes and/or `options.length`, with precise errors. */
@@ -83,14 +84,23 @@ const stepsOf = (xLeaves: readonly Tensor[], xPaths: readonly string[], length: 
  * @category control flow
  * @since 0.1.0
  */
-export const scan = <C extends Tree, X extends Tree, Y extends Tree>(f: Step<C, X, Y>, init: C, xs: X, options: ScanOptions = {}): [C, Y] => {
+export const scan = <C extends Tree, X extends Tree, Y extends Tree>(
+  f: Step<C, X, Y>,
+  init: C,
+  xs: X,
+  options: ScanOptions = {},
+): [C, Y] => {
   positiveInt('truncate', options.truncate)
   if (typeof options.checkpoint === 'number') positiveInt('checkpoint', options.checkpoint)
   const [xLeaves, xDef] = flatten(xs, 'xs')
   const T = stepsOf(xLeaves, paths(xs, 'xs'), options.length)
   flatten(init, 'init')
   const slices = xLeaves.map((l) => unstack(l))
-  const xAt = (t: number): X => unflatten(xDef, slices.map((s) => s[t] as Tensor)) as X
+  const xAt = (t: number): X =>
+    unflatten(
+      xDef,
+      slices.map((s) => s[t] as Tensor),
+    ) as X
   if (T === 0) return emptyScan(f, init, xDef, xLeaves)
   const order = Array.from({ length: T }, (_, i) => (options.reverse === true ? T - 1 - i : i))
 
@@ -98,7 +108,8 @@ export const scan = <C extends Tree, X extends Tree, Y extends Tree>(f: Step<C, 
   const step = (carry: C, x: X, i: number): [C, Y] => {
     const input = options.truncate !== undefined && i > 0 && i % options.truncate === 0 ? map(carry, stopGradient) : carry
     const result = f(input, x)
-    if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`scan: step ${order[i]}: f must return a pair [carry, y]`)
+    if (!Array.isArray(result) || result.length !== 2)
+      throw new TypeError(`scan: step ${order[i]}: f must return a pair [carry, y]`)
     const [next, y] = result
     const same = sameType(init, next, 'carry')
     if (E.isLeft(same)) throw new TypeError(`scan: step ${order[i]}: the carry returned by f differs from init: ${same.left}`)
@@ -117,12 +128,14 @@ export const scan = <C extends Tree, X extends Tree, Y extends Tree>(f: Step<C, 
     })
     return [c, ys]
   }
-  const size = options.checkpoint === true ? Math.ceil(Math.sqrt(T)) : options.checkpoint === false ? undefined : options.checkpoint
+  const size =
+    options.checkpoint === true ? Math.ceil(Math.sqrt(T)) : options.checkpoint === false ? undefined : options.checkpoint
   let carry = init
   const ysInOrder: Y[] = []
   for (let start = 0; start < T; start += size ?? T) {
     const seg = order.slice(start, start + (size ?? T)).map(xAt)
-    const [next, ys] = size === undefined ? segment(carry, seg, start) : checkpointed((c: C, s: readonly X[]) => segment(c, s, start))(carry, seg)
+    const [next, ys] =
+      size === undefined ? segment(carry, seg, start) : checkpointed((c: C, s: readonly X[]) => segment(c, s, start))(carry, seg)
     carry = next
     ysInOrder.push(...ys)
   }
@@ -142,7 +155,12 @@ const stackTrees = <Y extends Tree>(ys: readonly Y[]): Y => {
 }
 
 /** T = 0: the carry is `init`; the outputs are empty along time, with shapes from one trial step. */
-const emptyScan = <C extends Tree, X extends Tree, Y extends Tree>(f: Step<C, X, Y>, init: C, xDef: ReturnType<typeof flatten>[1], xLeaves: readonly Tensor[]): [C, Y] => {
+const emptyScan = <C extends Tree, X extends Tree, Y extends Tree>(
+  f: Step<C, X, Y>,
+  init: C,
+  xDef: ReturnType<typeof flatten>[1],
+  xLeaves: readonly Tensor[],
+): [C, Y] => {
   const x = unflatten(
     xDef,
     xLeaves.map((l) => zeros(l.shape.slice(1), { dtype: l.dtype, backend: l.backend })),

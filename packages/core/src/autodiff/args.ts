@@ -4,16 +4,32 @@
  *
  * @since 0.1.0
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { formatShape } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
 import { traceOf } from '../Tensor.js'
-import { type Tree, sameType } from '../Tree.js'
+import { flatten, paths, structureDiff, type Tree } from '../Tree.js'
 import type { Tag } from './Tag.js'
 
-/** Throws unless `linear` matches `like` in structure, shapes and dtypes, naming the path. */
-export const checkLike = (op: string, what: string, like: Tree, linear: Tree): void => {
-  const r = sameType(like, linear, what)
-  if (E.isLeft(r)) throw new TypeError(`${op}: ${what} must match the ${what === 'tangents' ? 'primals' : 'outputs'} in structure, shape and dtype: ${r.left.replace('changed', 'has')}`)
+/**
+ * Throws a `TypeError` unless `linear` (named `what`) matches `like` (named `against`) in
+ * structure, shapes and dtypes; the message names the first path that differs.
+ */
+export const checkLike = (op: string, what: string, against: string, like: Tree, linear: Tree): void => {
+  const [ls, ld] = flatten(like, against)
+  const [ts, td] = flatten(linear, what)
+  const diff = structureDiff(ld, td, what)
+  const fail = (reason: string) =>
+    new TypeError(`${op}: ${what} must match the ${against} in structure, shape and dtype: ${reason}`)
+  if (diff !== undefined) throw fail(diff)
+  const ps = paths(linear, what)
+  ls.forEach((l, i) => {
+    const t = ts[i]
+    if (t === undefined) return
+    if (t.shape.length !== l.shape.length || t.shape.some((d, j) => d !== l.shape[j])) {
+      throw fail(`${ps[i]} has shape ${formatShape(t.shape)} where the ${against} has ${formatShape(l.shape)}`)
+    }
+    if (t.dtype !== l.dtype) throw fail(`${ps[i]} is ${t.dtype} where the ${against} is ${l.dtype}`)
+  })
 }
 
 /** The value one level below `tag` (the primal), or the value itself when `tag` did not trace it. */

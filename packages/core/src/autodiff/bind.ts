@@ -12,20 +12,30 @@
  *
  * @since 0.1.0
  */
-import { orThrow } from '../Shape.js'
-import { type Tensor, fromKernel, operand, traceOf, traced } from '../Tensor.js'
+
 import type { PrimitiveName, PrimitiveParams } from '../primitives/Params.js'
 import type { Linear } from '../primitives/Rule.js'
 import { rulesTable } from '../primitives/table.js'
-import { type Tag, escapedTracer } from './Tag.js'
-import { type Node, type NodeRef, type Trace, nextNodeId } from './Trace.js'
+import { orThrow } from '../Shape.js'
+import { fromKernel, operand, type Tensor, traced, traceOf } from '../Tensor.js'
+import { escapedTracer, type Tag } from './Tag.js'
+import { type Node, type NodeRef, nextNodeId, type Trace } from './Trace.js'
 
 const evaluate = <P extends PrimitiveName>(prim: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor => {
   const rule = rulesTable()[prim]
   const first = inputs[0]
   if (first === undefined) throw new Error(`${prim}: no inputs`)
-  const shape = orThrow(rule.shape(inputs.map((x) => x.shape), params))
-  const dtype = rule.dtype?.(inputs.map((x) => x.dtype), params) ?? first.dtype
+  const shape = orThrow(
+    rule.shape(
+      inputs.map((x) => x.shape),
+      params,
+    ),
+  )
+  const dtype =
+    rule.dtype?.(
+      inputs.map((x) => x.dtype),
+      params,
+    ) ?? first.dtype
   return fromKernel(first.backend, prim, shape, dtype, rule.impl(first.backend, inputs.map(operand), params, shape))
 }
 

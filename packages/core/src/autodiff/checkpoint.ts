@@ -12,8 +12,8 @@
  * @since 0.1.0
  */
 import { zerosLike } from '../create.js'
-import { type Tensor, traceOf, traced } from '../Tensor.js'
-import { type Tree, flatten, unflatten } from '../Tree.js'
+import { type Tensor, traced, traceOf } from '../Tensor.js'
+import { flatten, type Tree, unflatten } from '../Tree.js'
 import { newest, rewriteInput, withRewrite } from './bind.js'
 import { type Node, type NodeRef, nextNodeId } from './Trace.js'
 import { vjp } from './vjp.js'
@@ -57,7 +57,12 @@ export const checkpoint =
         const rerun = (as: A, fresh: readonly Tensor[]): O =>
           withRewrite({ substitute: new Map(implicit.map((c, i) => [c, fresh[i] ?? c])) }, () => f(...as))
         const [, pullback] = vjp(rerun, [primalArgs, closed])
-        const [gArgs, gClosed] = pullback(unflatten(outDef, outs.map((o, i) => cts[i] ?? zerosLike(o))) as O)
+        const [gArgs, gClosed] = pullback(
+          unflatten(
+            outDef,
+            outs.map((o, i) => cts[i] ?? zerosLike(o)),
+          ) as O,
+        )
         return [...flatten(gArgs)[0], ...gClosed]
       },
     }

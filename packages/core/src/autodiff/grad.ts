@@ -22,14 +22,20 @@ export interface GradOptions<N extends number | readonly number[]> {
 }
 
 /** The gradient type for `argnums`: one argument's type, or a tuple of them. */
-export type GradOf<A extends readonly Tree[], N> = N extends number ? A[N] : { readonly [K in keyof N]: N[K] extends number ? A[N[K]] : never }
+export type GradOf<A extends readonly Tree[], N> = N extends number
+  ? A[N]
+  : { readonly [K in keyof N]: N[K] extends number ? A[N[K]] : never }
 
 const checkScalar = (op: string, out: unknown): Tensor => {
   if (!(out instanceof Tensor)) {
-    throw new TypeError(`${op}: f must return a scalar tensor, got ${out === null ? 'null' : Array.isArray(out) ? 'an array' : typeof out}; use vjp for tree outputs`)
+    throw new TypeError(
+      `${op}: f must return a scalar tensor, got ${out === null ? 'null' : Array.isArray(out) ? 'an array' : typeof out}; use vjp for tree outputs`,
+    )
   }
   if (out.rank !== 0) {
-    throw new TypeError(`${op}: f must return a scalar tensor (shape []), got shape [${out.shape.join(', ')}]; reduce it (e.g. sum or mean) or use vjp`)
+    throw new TypeError(
+      `${op}: f must return a scalar tensor (shape []), got shape [${out.shape.join(', ')}]; reduce it (e.g. sum or mean) or use vjp`,
+    )
   }
   return out
 }
@@ -43,25 +49,26 @@ const checkScalar = (op: string, out: unknown): Tensor => {
  * @since 0.1.0
  */
 export const valueAndGrad =
-  <A extends readonly Tree[], N extends number | readonly number[] = 0>(f: (...args: A) => Tensor, options: GradOptions<N> = {}) =>
+  <A extends readonly Tree[], N extends number | readonly number[] = 0>(
+    f: (...args: A) => Tensor,
+    options: GradOptions<N> = {},
+  ) =>
   (...args: A): [Tensor, GradOf<A, N>] => {
-    const nums: readonly number[] = options.argnums === undefined ? [0] : typeof options.argnums === 'number' ? [options.argnums] : options.argnums
+    const nums: readonly number[] =
+      options.argnums === undefined ? [0] : typeof options.argnums === 'number' ? [options.argnums] : options.argnums
     nums.forEach((n) => {
       if (!Number.isInteger(n) || n < 0 || n >= args.length) {
         throw new RangeError(`grad: argnums ${n} is out of range for ${args.length} argument(s)`)
       }
     })
     const chosen = nums.map((n) => args[n])
-    const [value, pullback] = vjp(
-      (...picked: Tree[]) => {
-        const all: readonly Tree[] = args.map((a, i) => {
-          const k = nums.indexOf(i)
-          return k >= 0 ? picked[k] : a
-        })
-        return checkScalar('grad', f(...(all as A)))
-      },
-      chosen,
-    )
+    const [value, pullback] = vjp((...picked: Tree[]) => {
+      const all: readonly Tree[] = args.map((a, i) => {
+        const k = nums.indexOf(i)
+        return k >= 0 ? picked[k] : a
+      })
+      return checkScalar('grad', f(...(all as A)))
+    }, chosen)
     const grads = pullback(onesLike(value))
     return [value, (typeof options.argnums === 'number' || options.argnums === undefined ? grads[0] : grads) as GradOf<A, N>]
   }
@@ -76,7 +83,10 @@ export const valueAndGrad =
  * @since 0.1.0
  */
 export const grad =
-  <A extends readonly Tree[], N extends number | readonly number[] = 0>(f: (...args: A) => Tensor, options: GradOptions<N> = {}) =>
+  <A extends readonly Tree[], N extends number | readonly number[] = 0>(
+    f: (...args: A) => Tensor,
+    options: GradOptions<N> = {},
+  ) =>
   (...args: A): GradOf<A, N> =>
     valueAndGrad(f, options)(...args)[1]
 
@@ -87,10 +97,10 @@ export const grad =
  * @category transformations
  * @since 0.1.0
  */
-export const linearize = <A extends readonly Tree[], O extends Tree>(f: (...args: A) => O, primals: A): [O, (tangents: A) => O] => [
-  f(...primals),
-  (tangents) => jvp(f, primals, tangents)[1],
-]
+export const linearize = <A extends readonly Tree[], O extends Tree>(
+  f: (...args: A) => O,
+  primals: A,
+): [O, (tangents: A) => O] => [f(...primals), (tangents) => jvp(f, primals, tangents)[1]]
 
 /**
  * Hessian-vector product `∇²f(x)·v` of a scalar-valued `f`, by forward mode over reverse mode.

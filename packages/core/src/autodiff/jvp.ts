@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { zerosLike } from '../create.js'
-import { type Tensor, traceOf, traced } from '../Tensor.js'
-import { type Tree, flatten, unflatten } from '../Tree.js'
+import { type Tensor, traced, traceOf } from '../Tensor.js'
+import { flatten, type Tree, unflatten } from '../Tree.js'
 import { checkLike, primalAt } from './args.js'
 import { withTag } from './Tag.js'
 
@@ -22,7 +22,7 @@ import { withTag } from './Tag.js'
  * @since 0.1.0
  */
 export const jvp = <A extends readonly Tree[], O extends Tree>(f: (...args: A) => O, primals: A, tangents: A): [O, O] => {
-  checkLike('jvp', 'tangents', primals, tangents)
+  checkLike('jvp', 'tangents', 'primals', primals, tangents)
   return withTag('jvp', (tag) => {
     const [ps, def] = flatten(primals, 'primals')
     const [ts] = flatten(tangents, 'tangents')

@@ -9,8 +9,8 @@
  */
 import { zerosLike } from '../create.js'
 import { add } from '../ops/elementwise.js'
-import { type Tensor, traceOf, traced } from '../Tensor.js'
-import { type Tree, flatten, unflatten } from '../Tree.js'
+import { type Tensor, traced, traceOf } from '../Tensor.js'
+import { flatten, type Tree, unflatten } from '../Tree.js'
 import { checkLike, primalAt } from './args.js'
 import { freshTag } from './Tag.js'
 import { type Node, type NodeRef, nextNodeId } from './Trace.js'
@@ -72,7 +72,12 @@ export const vjp = <A extends readonly Tree[], O extends Tree>(f: (...args: A) =
   const leaves: Node[] = ps.map(() => ({ id: nextNodeId(), outputs: 1, inputs: [], backward: () => [] }))
   let out: O
   try {
-    out = f(...(unflatten(def, ps.map((primal, i) => traced({ kind: 'tape', tag, primal, ref: { node: leaves[i] as Node, index: 0 } }))) as A))
+    out = f(
+      ...(unflatten(
+        def,
+        ps.map((primal, i) => traced({ kind: 'tape', tag, primal, ref: { node: leaves[i] as Node, index: 0 } })),
+      ) as A),
+    )
   } finally {
     tag.alive = false
   }
@@ -84,7 +89,7 @@ export const vjp = <A extends readonly Tree[], O extends Tree>(f: (...args: A) =
   })
   const value = unflatten(outDef, outPrimals) as O
   const pullback = (cotangent: O): A => {
-    checkLike('vjp pullback', 'cotangent', value, cotangent)
+    checkLike('vjp pullback', 'cotangent', 'output', value, cotangent)
     const [cs] = flatten(cotangent, 'cotangent')
     const seeds = outRefs.flatMap((ref, i): (readonly [NodeRef, Tensor])[] => {
       const c = cs[i]

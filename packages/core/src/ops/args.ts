@@ -20,7 +20,10 @@ export type TensorLike = Tensor | number
  * Resolves named arguments to tensors that share one dtype and one backend; fails with a message
  * naming the operation and the argument that differs.
  */
-export const lift = <const N extends readonly (readonly [string, TensorLike])[]>(op: string, named: N): { [K in keyof N]: Tensor } => {
+export const lift = <const N extends readonly (readonly [string, TensorLike])[]>(
+  op: string,
+  named: N,
+): { [K in keyof N]: Tensor } => {
   const first = named.find((entry): entry is readonly [string, Tensor] => entry[1] instanceof Tensor)
   if (first === undefined) {
     throw shapeError(

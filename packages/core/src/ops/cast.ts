@@ -3,10 +3,11 @@
  *
  * @since 0.1.0
  */
+
+import { bind } from '../autodiff/bind.js'
 import { type DType, isDType } from '../DType.js'
 import { shapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
-import { bind } from '../autodiff/bind.js'
 import { expectTensor } from './args.js'
 
 /**
@@ -18,6 +19,7 @@ import { expectTensor } from './args.js'
  */
 export const cast = (x: Tensor, dtype: DType): Tensor => {
   const t = expectTensor('cast', 'x', x)
-  if (!isDType(dtype)) throw shapeError('cast', 'dtype', `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`, { x: t.shape })
+  if (!isDType(dtype))
+    throw shapeError('cast', 'dtype', `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`, { x: t.shape })
   return t.dtype === dtype ? t : bind('cast', [t], { dtype })
 }

@@ -6,10 +6,11 @@
  *
  * @since 0.1.0
  */
+
+import { bind } from '../autodiff/bind.js'
 import type { BinaryOp, CompareOp, UnaryOp } from '../Backend.js'
 import { shapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
-import { bind } from '../autodiff/bind.js'
 import { expectTensor, lift, type TensorLike } from './args.js'
 
 /**

@@ -5,11 +5,12 @@
  *
  * @since 0.1.0
  */
+
+import { bind } from '../autodiff/bind.js'
 import type { DType } from '../DType.js'
 import { check, normalizeAxis, orThrow } from '../Shape.js'
 import { shapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
-import { bind } from '../autodiff/bind.js'
 import { expectTensor } from './args.js'
 
 const sameBackend = (op: string, x: Tensor, indices: Tensor): void => {
@@ -50,7 +51,10 @@ export const scatterAdd = (updates: Tensor, indices: Tensor, axis: number, shape
   const target = orThrow(check('scatterAdd', 'shape', shape))
   const shapes = { updates: u.shape, indices: idx.shape, shape: target }
   if (target.length === 0) throw shapeError('scatterAdd', 'shape', 'cannot scatter into a scalar', shapes)
-  return bind('scatterAdd', [u, idx], { axis: orThrow(normalizeAxis('scatterAdd', 'axis', axis, target.length, shapes)), shape: target })
+  return bind('scatterAdd', [u, idx], {
+    axis: orThrow(normalizeAxis('scatterAdd', 'axis', axis, target.length, shapes)),
+    shape: target,
+  })
 }
 
 /**

@@ -4,12 +4,12 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { bind } from '../autodiff/bind.js'
+import { matmulKernelShape } from '../primitives/structural.js'
 import type { Shape } from '../Shape.js'
 import { orThrow } from '../Shape.js'
 import { type ShapeError, shapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
-import { bind } from '../autodiff/bind.js'
-import { matmulKernelShape } from '../primitives/structural.js'
 import { lift } from './args.js'
 import { reshape } from './movement.js'
 
@@ -50,7 +50,11 @@ export const matmulShape = (a: Shape, b: Shape, options: MatmulOptions = {}): E.
   const kernel = matmulKernelShape(pad(a2), pad(b2), ta, tb)
   if (E.isLeft(kernel)) return E.left(shapeError('matmul', kernel.left.arg, kernel.left.reason, { a, b }))
   const k = kernel.right
-  const outShape = [...k.slice(0, -2), ...(a.length === 1 ? [] : [k[k.length - 2] ?? 0]), ...(b.length === 1 ? [] : [k[k.length - 1] ?? 0])]
+  const outShape = [
+    ...k.slice(0, -2),
+    ...(a.length === 1 ? [] : [k[k.length - 2] ?? 0]),
+    ...(b.length === 1 ? [] : [k[k.length - 1] ?? 0]),
+  ]
   return E.right({ a: pad(a2), b: pad(b2), outShape })
 }
 

@@ -4,11 +4,12 @@
  *
  * @since 0.1.0
  */
+
+import { bind } from '../autodiff/bind.js'
 import type { Pad } from '../Backend.js'
 import { check, equals, normalizeAxis, orThrow, size } from '../Shape.js'
 import { formatShape, shapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
-import { bind } from '../autodiff/bind.js'
 import { expectTensor, lift } from './args.js'
 
 /**
@@ -188,7 +189,8 @@ export const index = (x: Tensor, i: number, axis = 0): Tensor => {
   const t = expectTensor('index', 'x', x)
   const a = orThrow(normalizeAxis('index', 'axis', axis, t.rank, { x: t.shape }))
   const n = t.shape[a] ?? 0
-  if (!Number.isInteger(i) || i < 0 || i >= n) throw shapeError('index', 'i', `index ${i} is out of range [0, ${n}) on axis ${a}`, { x: t.shape })
+  if (!Number.isInteger(i) || i < 0 || i >= n)
+    throw shapeError('index', 'i', `index ${i} is out of range [0, ${n}) on axis ${a}`, { x: t.shape })
   const begin = t.shape.map((_, j) => (j === a ? i : 0))
   const sizes = t.shape.map((d, j) => (j === a ? 1 : d))
   return reshape(

@@ -7,11 +7,12 @@
  *
  * @since 0.1.0
  */
+
+import { bind } from '../autodiff/bind.js'
 import type { ReduceOp } from '../Backend.js'
 import { normalizeAxes, normalizeAxis, orThrow } from '../Shape.js'
 import { shapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
-import { bind } from '../autodiff/bind.js'
 import { expectTensor } from './args.js'
 import { exp, mul } from './elementwise.js'
 import { reshape } from './movement.js'
@@ -35,7 +36,12 @@ const reducer =
     const t = expectTensor(op, 'x', x)
     const axes = orThrow(normalizeAxes(op, 'axes', options.axes, t.rank, { x: t.shape }))
     const out = bind(op, [t], { axes })
-    return options.keepDims === true ? reshape(out, t.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : out
+    return options.keepDims === true
+      ? reshape(
+          out,
+          t.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+        )
+      : out
   }
 
 /** Sum over `axes` (0 over no elements). @category reductions @since 0.1.0 */
@@ -69,7 +75,12 @@ const argReducer =
     if (t.rank === 0) throw shapeError(op, 'x', 'needs at least one dimension', { x: t.shape })
     const a = orThrow(normalizeAxis(op, 'axis', axis, t.rank, { x: t.shape }))
     const out = bind(op, [t], { axis: a })
-    return keepDims ? reshape(out, t.shape.map((d, i) => (i === a ? 1 : d))) : out
+    return keepDims
+      ? reshape(
+          out,
+          t.shape.map((d, i) => (i === a ? 1 : d)),
+        )
+      : out
   }
 
 /**

@@ -9,12 +9,12 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { BinaryOp, CompareOp, UnaryOp } from '../Backend.js'
+import { cast } from '../ops/cast.js'
+import * as op from '../ops/elementwise.js'
 import { broadcast, broadcastAll } from '../Shape.js'
 import type { Tensor } from '../Tensor.js'
-import * as op from '../ops/elementwise.js'
-import { cast } from '../ops/cast.js'
-import type { Linear, Rule } from './Rule.js'
 import { expand, negate, plus, scale, unbroadcast } from './linear.js'
+import type { Linear, Rule } from './Rule.js'
 
 /**
  * A unary primitive whose derivative is `d(x, y)` with `y` its output (`undefined`: piecewise
@@ -68,7 +68,10 @@ const binaryShape =
  * A broadcasting binary primitive given the partial derivatives `∂out/∂a` and `∂out/∂b` as
  * tensors broadcastable to the output.
  */
-const binary = <K extends BinaryOp>(name: K, partials: (a: Tensor, b: Tensor, y: Tensor) => readonly [Linear | number, Linear | number]): Rule<K> => ({
+const binary = <K extends BinaryOp>(
+  name: K,
+  partials: (a: Tensor, b: Tensor, y: Tensor) => readonly [Linear | number, Linear | number],
+): Rule<K> => ({
   shape: binaryShape(name),
   impl: (be, [a, b], _, out) => be.binary(name, a!, b!, out),
   jvp: ([a, b], [ta, tb], y) => {
@@ -84,7 +87,8 @@ const binary = <K extends BinaryOp>(name: K, partials: (a: Tensor, b: Tensor, y:
 })
 
 /** `t · d` where `d` may be the number 1 or −1 (cheap), another number, a tensor, or zero. */
-const factor = (t: Tensor, d: Linear | number): Linear => (d === 1 ? t : d === -1 ? negate(t) : d === undefined ? undefined : op.mul(t, d))
+const factor = (t: Tensor, d: Linear | number): Linear =>
+  d === 1 ? t : d === -1 ? negate(t) : d === undefined ? undefined : op.mul(t, d)
 
 /** Weights that split a tie evenly, as PyTorch and JAX do: 1 where `a` wins, ½ at ties, else 0. */
 const winner = (wins: Tensor, ties: Tensor): Tensor => op.add(wins, op.mul(ties, 0.5))
@@ -137,7 +141,8 @@ export const whereRule: Rule<'where'> = {
     ]),
   dtype: ([, a]) => a!,
   impl: (be, [c, a, b], _, out) => be.where(c!, a!, b!, out),
-  jvp: ([c], [, ta, tb], y) => (ta === undefined && tb === undefined ? undefined : expand(op.where(c!, ta ?? 0, tb ?? 0), y.shape)),
+  jvp: ([c], [, ta, tb], y) =>
+    ta === undefined && tb === undefined ? undefined : expand(op.where(c!, ta ?? 0, tb ?? 0), y.shape),
   vjp: (ct, [c, a, b]) => [undefined, unbroadcast(op.where(c!, ct, 0), a!.shape), unbroadcast(op.where(c!, 0, ct), b!.shape)],
 }
 
@@ -157,4 +162,3 @@ export const stopGradientRule: Rule<'stopGradient'> = {
   jvp: () => undefined,
   vjp: () => [undefined],
 }
-

@@ -3,12 +3,13 @@
  *
  * @since 0.1.0
  */
-import type { Shape } from '../Shape.js'
-import { equals } from '../Shape.js'
-import type { Tensor } from '../Tensor.js'
+
 import { add, mul, neg } from '../ops/elementwise.js'
 import { broadcastTo, reshape } from '../ops/movement.js'
 import { sum } from '../ops/reduce.js'
+import type { Shape } from '../Shape.js'
+import { equals } from '../Shape.js'
+import type { Tensor } from '../Tensor.js'
 import type { Linear } from './Rule.js'
 
 /** The sum of two linear values, keeping zeros symbolic. */

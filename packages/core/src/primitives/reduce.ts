@@ -9,22 +9,32 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Backend, Operand, ReadonlyData, ReduceOp } from '../Backend.js'
-import type { Shape } from '../Shape.js'
-import { type ShapeError, shapeError } from '../ShapeError.js'
-import type { Tensor } from '../Tensor.js'
 import { div, equal, exp, mul, sub } from '../ops/elementwise.js'
 import { broadcastTo, reshape } from '../ops/movement.js'
 import { sum } from '../ops/reduce.js'
+import type { Shape } from '../Shape.js'
+import { type ShapeError, shapeError } from '../ShapeError.js'
+import type { Tensor } from '../Tensor.js'
 import type { Rule } from './Rule.js'
 
 /** The shape without `axes`, after checking them. */
-export const reducedShape = (op: string, shape: Shape, axes: readonly number[], nonEmpty: boolean): E.Either<ShapeError, Shape> => {
+export const reducedShape = (
+  op: string,
+  shape: Shape,
+  axes: readonly number[],
+  nonEmpty: boolean,
+): E.Either<ShapeError, Shape> => {
   for (let i = 0; i < axes.length; i++) {
     const a = axes[i] ?? -1
     if (!Number.isInteger(a) || a < 0 || a >= shape.length || (i > 0 && a <= (axes[i - 1] ?? -1))) {
-      return E.left(shapeError(op, 'axes', `axes [${axes.join(', ')}] must be sorted, distinct and in range for rank ${shape.length}`, { x: shape }))
+      return E.left(
+        shapeError(op, 'axes', `axes [${axes.join(', ')}] must be sorted, distinct and in range for rank ${shape.length}`, {
+          x: shape,
+        }),
+      )
     }
-    if (nonEmpty && shape[a] === 0) return E.left(shapeError(op, 'x', `cannot take the ${op} over an axis of size 0`, { x: shape }))
+    if (nonEmpty && shape[a] === 0)
+      return E.left(shapeError(op, 'x', `cannot take the ${op} over an axis of size 0`, { x: shape }))
   }
   return E.right(shape.filter((_, i) => !axes.includes(i)))
 }
@@ -33,7 +43,8 @@ export const reducedShape = (op: string, shape: Shape, axes: readonly number[], 
 const keptShape = (shape: Shape, axes: readonly number[]): Shape => shape.map((d, i) => (axes.includes(i) ? 1 : d))
 
 /** A reduced value (or cotangent) stretched back over the input's shape. */
-const spread = (t: Tensor, x: Tensor, axes: readonly number[]): Tensor => broadcastTo(reshape(t, keptShape(x.shape, axes)), x.shape)
+const spread = (t: Tensor, x: Tensor, axes: readonly number[]): Tensor =>
+  broadcastTo(reshape(t, keptShape(x.shape, axes)), x.shape)
 
 const view = (shape: Shape, like: Operand, data: ReadonlyData): Operand => ({ shape, dtype: like.dtype, data })
 
@@ -51,15 +62,16 @@ const logSumExpData = (be: Backend, x: Operand, axes: readonly number[]): Readon
 
 /** Replaces ±∞ and NaN by 0, so that subtracting the max never makes ∞ − ∞. */
 const finiteOrZero = (be: Backend, m: Operand): ReadonlyData => {
-  const finite = be.compare('less', view(m.shape, m, be.unary('abs', m)), view([], m, be.fill([], m.dtype, Number.POSITIVE_INFINITY)), m.shape)
+  const finite = be.compare(
+    'less',
+    view(m.shape, m, be.unary('abs', m)),
+    view([], m, be.fill([], m.dtype, Number.POSITIVE_INFINITY)),
+    m.shape,
+  )
   return be.where(view(m.shape, m, finite), m, view([], m, be.fill([], m.dtype, 0)), m.shape)
 }
 
-const reduction = <K extends ReduceOp>(
-  name: K,
-  jvp: Rule<K>['jvp'],
-  vjp: Rule<K>['vjp'],
-): Rule<K> => ({
+const reduction = <K extends ReduceOp>(name: K, jvp: Rule<K>['jvp'], vjp: Rule<K>['vjp']): Rule<K> => ({
   shape: ([s], { axes }) => reducedShape(name, s!, axes, name === 'max' || name === 'min'),
   impl: (be, [x], { axes }) => be.reduce(name, x!, axes),
   jvp,
@@ -82,7 +94,9 @@ const extreme = <K extends 'max' | 'min'>(name: K): Rule<K> =>
 /** prod's derivative y/x is exact only without zeros; with a zero in the input we refuse. */
 const prodFactor = (x: Tensor, y: Tensor, axes: readonly number[]): Tensor => {
   if (x.toFlat().includes(0)) {
-    throw new Error('prod: the derivative of a product over an input containing 0 is not supported; mask the zeros or use exp(sum(log(x)))')
+    throw new Error(
+      'prod: the derivative of a product over an input containing 0 is not supported; mask the zeros or use exp(sum(log(x)))',
+    )
   }
   return div(spread(y, x, axes), x)
 }
@@ -124,7 +138,8 @@ export const logSumExpRule: Rule<'logSumExp'> = {
 /** x − logΣexp(x) along one axis; derivatives from the output: softmax = exp(y). */
 export const logSoftmaxRule: Rule<'logSoftmax'> = {
   shape: ([s], { axis }) => E.map(() => s!)(reducedShape('logSoftmax', s!, [axis], false)),
-  impl: (be, [x], { axis }) => be.binary('sub', x!, view(keptShape(x!.shape, [axis]), x!, logSumExpData(be, x!, [axis])), x!.shape),
+  impl: (be, [x], { axis }) =>
+    be.binary('sub', x!, view(keptShape(x!.shape, [axis]), x!, logSumExpData(be, x!, [axis])), x!.shape),
   jvp: (_, [t], y, { axis }) => sub(t!, sum(mul(t!, exp(y)), { axes: [axis], keepDims: true })),
   vjp: (ct, _, y, { axis }) => [sub(ct, mul(exp(y), sum(ct, { axes: [axis], keepDims: true })))],
 }

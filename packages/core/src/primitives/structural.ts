@@ -7,15 +7,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Operand } from '../Backend.js'
-import { type Shape, broadcast, equals, size } from '../Shape.js'
-import { type ShapeError, formatShape, shapeError } from '../ShapeError.js'
-
 import { zerosLike } from '../create.js'
 import { gather, scatterAdd } from '../ops/indexing.js'
 import { matmul } from '../ops/linalg.js'
 import { broadcastTo, concat, pad, reshape, slice, transpose } from '../ops/movement.js'
-import type { Rule } from './Rule.js'
+import { broadcast, equals, type Shape, size } from '../Shape.js'
+import { formatShape, type ShapeError, shapeError } from '../ShapeError.js'
 import { plus, unbroadcast } from './linear.js'
+import type { Rule } from './Rule.js'
 
 const ok = (cond: boolean, err: () => ShapeError): E.Either<ShapeError, void> => (cond ? E.right(undefined) : E.left(err()))
 
@@ -25,16 +24,31 @@ const ok = (cond: boolean, err: () => ShapeError): E.Either<ShapeError, void> =>
  */
 export const matmulKernelShape = (a: Shape, b: Shape, ta: boolean, tb: boolean): E.Either<ShapeError, Shape> => {
   const shapes = { a, b }
-  if (a.length < 2 || b.length !== a.length) return E.left(shapeError('matmul', 'b', 'operands must have equal rank ≥ 2 here', shapes))
+  if (a.length < 2 || b.length !== a.length)
+    return E.left(shapeError('matmul', 'b', 'operands must have equal rank ≥ 2 here', shapes))
   const r = a.length
   const [m, ka] = ta ? [a[r - 1] ?? 0, a[r - 2] ?? 0] : [a[r - 2] ?? 0, a[r - 1] ?? 0]
   const [kb, n] = tb ? [b[r - 1] ?? 0, b[r - 2] ?? 0] : [b[r - 2] ?? 0, b[r - 1] ?? 0]
   if (ka !== kb) {
-    return E.left(shapeError('matmul', 'b', `inner dimensions differ: a${ta ? 'ᵀ' : ''} has ${ka} columns but b${tb ? 'ᵀ' : ''} has ${kb} rows`, shapes))
+    return E.left(
+      shapeError(
+        'matmul',
+        'b',
+        `inner dimensions differ: a${ta ? 'ᵀ' : ''} has ${ka} columns but b${tb ? 'ᵀ' : ''} has ${kb} rows`,
+        shapes,
+      ),
+    )
   }
   const batch = broadcast('matmul', ['a batch', a.slice(0, -2)], ['b batch', b.slice(0, -2)])
   if (E.isLeft(batch)) {
-    return E.left(shapeError('matmul', 'b', `batch dimensions ${formatShape(a.slice(0, -2))} and ${formatShape(b.slice(0, -2))} do not broadcast`, shapes))
+    return E.left(
+      shapeError(
+        'matmul',
+        'b',
+        `batch dimensions ${formatShape(a.slice(0, -2))} and ${formatShape(b.slice(0, -2))} do not broadcast`,
+        shapes,
+      ),
+    )
   }
   return E.right([...batch.right, m, n])
 }
@@ -66,23 +80,38 @@ const checkIndices = (op: string, indices: Operand, bound: number, shapes: Reado
 }
 
 const axisOk = (op: string, axis: number, rank: number, shapes: Readonly<Record<string, Shape>>) =>
-  ok(Number.isInteger(axis) && axis >= 0 && axis < rank, () => shapeError(op, 'axis', `axis ${axis} is out of range for rank ${rank}`, shapes))
+  ok(Number.isInteger(axis) && axis >= 0 && axis < rank, () =>
+    shapeError(op, 'axis', `axis ${axis} is out of range for rank ${rank}`, shapes),
+  )
 
 /** The structural rules. */
 export const structuralRules: {
-  readonly [K in 'matmul' | 'transpose' | 'reshape' | 'broadcastTo' | 'slice' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'oneHot']: Rule<K>
+  readonly [K in
+    | 'matmul'
+    | 'transpose'
+    | 'reshape'
+    | 'broadcastTo'
+    | 'slice'
+    | 'pad'
+    | 'concat'
+    | 'gather'
+    | 'scatterAdd'
+    | 'oneHot']: Rule<K>
 } = {
   matmul: {
     shape: ([a, b], { transposeA, transposeB }) => matmulKernelShape(a!, b!, transposeA, transposeB),
     impl: (be, [a, b], { transposeA, transposeB }, out) => be.matmul(a!, b!, transposeA, transposeB, out),
-    jvp: ([a, b], [ta, tb], _, flags) => plus(ta === undefined ? undefined : matmul(ta, b!, flags), tb === undefined ? undefined : matmul(a!, tb, flags)),
+    jvp: ([a, b], [ta, tb], _, flags) =>
+      plus(ta === undefined ? undefined : matmul(ta, b!, flags), tb === undefined ? undefined : matmul(a!, tb, flags)),
     vjp: matmulVjp,
   },
   transpose: {
     shape: ([s], { perm }) => {
       const x = s!
       const valid = perm.length === x.length && [...perm].sort((p, q) => p - q).every((p, i) => p === i)
-      return valid ? E.right(perm.map((p) => x[p] ?? 0)) : E.left(shapeError('transpose', 'perm', `perm [${perm.join(', ')}] is not a permutation of the ${x.length} axes`, { x }))
+      return valid
+        ? E.right(perm.map((p) => x[p] ?? 0))
+        : E.left(shapeError('transpose', 'perm', `perm [${perm.join(', ')}] is not a permutation of the ${x.length} axes`, { x }))
     },
     impl: (be, [x], { perm }) => be.transpose(x!, perm),
     jvp: (_, [t], __, { perm }) => transpose(t!, perm),
@@ -92,7 +121,14 @@ export const structuralRules: {
     shape: ([s], { shape }) =>
       size(shape) === size(s!)
         ? E.right(shape)
-        : E.left(shapeError('reshape', 'shape', `cannot reshape ${size(s!)} elements into ${formatShape(shape)} (${size(shape)} elements)`, { x: s! })),
+        : E.left(
+            shapeError(
+              'reshape',
+              'shape',
+              `cannot reshape ${size(s!)} elements into ${formatShape(shape)} (${size(shape)} elements)`,
+              { x: s! },
+            ),
+          ),
     impl: (be, [x], { shape }) => be.reshape(x!, shape),
     jvp: (_, [t], __, { shape }) => reshape(t!, shape),
     vjp: (ct, [x]) => [reshape(ct, x!.shape)],
@@ -102,7 +138,12 @@ export const structuralRules: {
       const merged = broadcast('broadcastTo', ['x', s!], ['shape', shape])
       return E.isRight(merged) && equals(merged.right, shape)
         ? E.right(shape)
-        : E.left(shapeError('broadcastTo', 'shape', `x ${formatShape(s!)} does not broadcast to ${formatShape(shape)}`, { x: s!, shape }))
+        : E.left(
+            shapeError('broadcastTo', 'shape', `x ${formatShape(s!)} does not broadcast to ${formatShape(shape)}`, {
+              x: s!,
+              shape,
+            }),
+          )
     },
     impl: (be, [x], _, out) => be.binary('mul', x!, { shape: [], dtype: x!.dtype, data: be.fill([], x!.dtype, 1) }, out),
     jvp: (_, [t], __, { shape }) => broadcastTo(t!, shape),
@@ -111,31 +152,53 @@ export const structuralRules: {
   slice: {
     shape: ([s], { begin, size: sz }) => {
       const x = s!
-      if (begin.length !== x.length || sz.length !== x.length) return E.left(shapeError('slice', 'begin', `begin and size need ${x.length} entries each`, { x }))
+      if (begin.length !== x.length || sz.length !== x.length)
+        return E.left(shapeError('slice', 'begin', `begin and size need ${x.length} entries each`, { x }))
       for (let i = 0; i < x.length; i++) {
         const b = begin[i] ?? 0
         const n = sz[i] ?? 0
         const d = x[i] ?? 0
-        if (!Number.isInteger(b) || b < 0 || b > d) return E.left(shapeError('slice', 'begin', `begin ${b} is out of range [0, ${d}] on axis ${i}`, { x }))
-        if (!Number.isInteger(n) || n < 0 || b + n > d) return E.left(shapeError('slice', 'size', `size ${n} from begin ${b} runs past the end of axis ${i} (length ${d})`, { x }))
+        if (!Number.isInteger(b) || b < 0 || b > d)
+          return E.left(shapeError('slice', 'begin', `begin ${b} is out of range [0, ${d}] on axis ${i}`, { x }))
+        if (!Number.isInteger(n) || n < 0 || b + n > d)
+          return E.left(
+            shapeError('slice', 'size', `size ${n} from begin ${b} runs past the end of axis ${i} (length ${d})`, { x }),
+          )
       }
       return E.right(sz)
     },
     impl: (be, [x], { begin, size: sz }) => be.slice(x!, begin, sz),
     jvp: (_, [t], __, { begin, size: sz }) => slice(t!, begin, sz),
-    vjp: (ct, [x], __, { begin, size: sz }) => [pad(ct, x!.shape.map((d, i) => [begin[i] ?? 0, d - (begin[i] ?? 0) - (sz[i] ?? 0)] as const))],
+    vjp: (ct, [x], __, { begin, size: sz }) => [
+      pad(
+        ct,
+        x!.shape.map((d, i) => [begin[i] ?? 0, d - (begin[i] ?? 0) - (sz[i] ?? 0)] as const),
+      ),
+    ],
   },
   pad: {
     shape: ([s], { pads }) => {
       const x = s!
-      if (pads.length !== x.length) return E.left(shapeError('pad', 'pads', `${pads.length} pairs given for rank ${x.length}`, { x }))
+      if (pads.length !== x.length)
+        return E.left(shapeError('pad', 'pads', `${pads.length} pairs given for rank ${x.length}`, { x }))
       const bad = pads.findIndex(([p, q]) => !(Number.isInteger(p) && p >= 0 && Number.isInteger(q) && q >= 0))
-      if (bad >= 0) return E.left(shapeError('pad', 'pads', `pads on axis ${bad} are [${pads[bad]?.join(', ')}]; they must be non-negative integers`, { x }))
+      if (bad >= 0)
+        return E.left(
+          shapeError('pad', 'pads', `pads on axis ${bad} are [${pads[bad]?.join(', ')}]; they must be non-negative integers`, {
+            x,
+          }),
+        )
       return E.right(x.map((d, i) => d + (pads[i]?.[0] ?? 0) + (pads[i]?.[1] ?? 0)))
     },
     impl: (be, [x], { pads, value }) => be.pad(x!, pads, value),
     jvp: (_, [t], __, { pads }) => pad(t!, pads, 0),
-    vjp: (ct, [x], __, { pads }) => [slice(ct, pads.map(([before]) => before), x!.shape)],
+    vjp: (ct, [x], __, { pads }) => [
+      slice(
+        ct,
+        pads.map(([before]) => before),
+        x!.shape,
+      ),
+    ],
   },
   concat: {
     shape: (shapes, { axis }) => {
@@ -146,12 +209,23 @@ export const structuralRules: {
       if (E.isLeft(checked)) return checked
       const bad = shapes.findIndex((s) => s.length !== first.length || s.some((d, j) => j !== axis && d !== first[j]))
       if (bad >= 0) {
-        return E.left(shapeError('concat', `xs[${bad}]`, `shape ${formatShape(shapes[bad] ?? [])} does not match xs[0] ${formatShape(first)} off axis ${axis}`, named))
+        return E.left(
+          shapeError(
+            'concat',
+            `xs[${bad}]`,
+            `shape ${formatShape(shapes[bad] ?? [])} does not match xs[0] ${formatShape(first)} off axis ${axis}`,
+            named,
+          ),
+        )
       }
       return E.right(first.map((d, j) => (j === axis ? shapes.reduce((n, s) => n + (s[axis] ?? 0), 0) : d)))
     },
     impl: (be, xs, { axis }) => be.concat(xs, axis),
-    jvp: (xs, ts, _, { axis }) => concat(xs.map((x, i) => ts[i] ?? zerosLike(x)), axis),
+    jvp: (xs, ts, _, { axis }) =>
+      concat(
+        xs.map((x, i) => ts[i] ?? zerosLike(x)),
+        axis,
+      ),
     vjp: (ct, xs, _, { axis }) => {
       let at = 0
       return xs.map((x) => {
@@ -181,7 +255,9 @@ export const structuralRules: {
       const checked = axisOk('scatterAdd', axis, shape.length, shapes)
       if (E.isLeft(checked)) return checked
       const expected = [...shape.slice(0, axis), ...i!, ...shape.slice(axis + 1)]
-      return equals(expected, u!) ? E.right(shape) : E.left(shapeError('scatterAdd', 'updates', `updates must have shape ${formatShape(expected)}`, shapes))
+      return equals(expected, u!)
+        ? E.right(shape)
+        : E.left(shapeError('scatterAdd', 'updates', `updates must have shape ${formatShape(expected)}`, shapes))
     },
     impl: (be, [u, idx], { axis, shape }) => {
       checkIndices('scatterAdd', idx!, shape[axis] ?? 0, { updates: u!.shape, indices: idx!.shape, shape })
@@ -192,7 +268,9 @@ export const structuralRules: {
   },
   oneHot: {
     shape: ([i], { depth }) =>
-      Number.isInteger(depth) && depth >= 0 ? E.right([...i!, depth]) : E.left(shapeError('oneHot', 'depth', `depth ${depth} must be a non-negative integer`, { indices: i! })),
+      Number.isInteger(depth) && depth >= 0
+        ? E.right([...i!, depth])
+        : E.left(shapeError('oneHot', 'depth', `depth ${depth} must be a non-negative integer`, { indices: i! })),
     dtype: (_, { dtype }) => dtype,
     impl: (be, [idx], { depth, dtype }) => {
       checkIndices('oneHot', idx!, depth, { indices: idx!.shape })
@@ -202,5 +280,3 @@ export const structuralRules: {
     vjp: () => [undefined],
   },
 }
-
-

@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
-import { castRule, compareRules, binaryRules, stopGradientRule, unaryRules, whereRule } from './elementwise.js'
-import { argRules, logSoftmaxRule, logSumExpRule, reduceRules } from './reduce.js'
+import { binaryRules, castRule, compareRules, stopGradientRule, unaryRules, whereRule } from './elementwise.js'
 import type { RuleTable } from './Rule.js'
+import { argRules, logSoftmaxRule, logSumExpRule, reduceRules } from './reduce.js'
 import { structuralRules } from './structural.js'
 
 let table: RuleTable | undefined
