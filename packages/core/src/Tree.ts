@@ -146,8 +146,8 @@ const pathsOf = (def: TreeDef, root: string): string[] => {
   const out: string[] = []
   const go = (d: TreeDef, path: string): void => {
     if (d.kind === 'leaf') out.push(path)
-    else if (d.kind === 'array') d.items.forEach((x, i) => go(x, child(path, i)))
-    else if (d.kind === 'record') d.items.forEach((x, i) => go(x, child(path, d.keys[i] ?? '')))
+    else if (d.kind === 'array') for (const [i, x] of d.items.entries()) go(x, child(path, i))
+    else if (d.kind === 'record') for (const [i, x] of d.items.entries()) go(x, child(path, d.keys[i] ?? ''))
   }
   go(def, root)
   return out

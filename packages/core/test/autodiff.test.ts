@@ -13,7 +13,8 @@ const t = (v: R.Nested) => R.tensor(v, o)
 const close = (a: R.Tensor, b: readonly number[], tol = 1e-12) => {
   const got = a.toFlat()
   expect(got).toHaveLength(b.length)
-  got.forEach((g, i) => expect(Math.abs(g - (b[i] ?? Number.NaN))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i] ?? 0))))
+  for (const [i, g] of got.entries())
+    expect(Math.abs(g - (b[i] ?? Number.NaN))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i] ?? 0)))
 }
 
 describe('jvp', () => {

@@ -85,7 +85,7 @@ describe('scan', () => {
       hList.reduce((acc, h, k) => acc + (1 - (h.toFlat()[j] ?? 0) ** 2) * (k === 0 ? 0 : (hList[k - 1]?.toFlat()[j] ?? 0)), 0),
     )
     const one = R.grad((v: R.Tensor) => loss(v, 1))(w).toFlat()
-    one.forEach((g, j) => expect(g).toBeCloseTo(byHand[j] ?? Number.NaN, 14))
+    for (const [j, g] of one.entries()) expect(g).toBeCloseTo(byHand[j] ?? Number.NaN, 14)
     const two = R.grad((v: R.Tensor) => loss(v, 2))(w).toFlat()
     expect(two).not.toEqual(full)
     expect(two).not.toEqual(one)
@@ -98,11 +98,11 @@ describe('scan', () => {
     const plain = R.grad((v: R.Tensor) => loss(v))(w).toFlat()
     for (const ck of [1, 2, 3, true] as const) {
       const g = R.grad((v: R.Tensor) => loss(v, ck))(w).toFlat()
-      g.forEach((x, i) => expect(x).toBeCloseTo(plain[i] ?? Number.NaN, 15))
+      for (const [i, x] of g.entries()) expect(x).toBeCloseTo(plain[i] ?? Number.NaN, 15)
     }
     const h1 = R.hvp((v: R.Tensor) => loss(v), w, t([1, 0])).toFlat()
     const h2 = R.hvp((v: R.Tensor) => loss(v, 2), w, t([1, 0])).toFlat()
-    h2.forEach((x, i) => expect(x).toBeCloseTo(h1[i] ?? Number.NaN, 14))
+    for (const [i, x] of h2.entries()) expect(x).toBeCloseTo(h1[i] ?? Number.NaN, 14)
   })
 
   it('forward mode carries tangents through time', () => {
