@@ -1,1 +1,10 @@
-export {}
+/**
+ * `@recur/models`: recurrent cells and layers with PyTorch's semantics and parameter names.
+ *
+ * @since 0.1.0
+ */
+
+export { type CellParams, projectInput, recur, type State, step } from './cells/step.js'
+export * from './config.js'
+export * from './layer.js'
+export * from './params.js'

@@ -1,0 +1,184 @@
+/**
+ * A recurrent layer: cells run over time with `scan`, with every option of `torch.nn.RNN/LSTM/GRU`:
+ * stacked layers, bidirectional, dropout between layers, batch-first or time-major, unbatched
+ * input, initial states, and variable lengths as plain data.
+ *
+ * Shapes (L = sequence length, N = batch, D = 2 if bidirectional else 1, H_out = projSize or
+ * hiddenSize):
+ * - `input`: `(L, N, H_in)`, `(N, L, H_in)` with `batchFirst`, or `(L, H_in)` unbatched.
+ * - `h0`: `(D·numLayers, N, H_out)` or `(D·numLayers, H_out)` unbatched; LSTM `c0` likewise with
+ *   hiddenSize. Zeros when absent.
+ * - `output`: `(L, N, D·H_out)` (`(N, L, D·H_out)` batch-first, `(L, D·H_out)` unbatched).
+ * - `h_n`: like `h0`; LSTM `c_n`: like `c0`. Index `layer·D + direction`.
+ *
+ * `lengths[i]` (1 ≤ lengths[i] ≤ L, any order, no sorting or packing) makes positions `t ≥
+ * lengths[i]` of sequence i padding: their outputs are zero, they never touch its state, its `h_n`
+ * is the state after its last valid step, and the reverse direction starts at that step — what
+ * `pack_padded_sequence(enforce_sorted=False)` and `pad_packed_sequence` give in PyTorch.
+ *
+ * @since 0.1.0
+ */
+import {
+  concat,
+  expandDims,
+  fromFlat,
+  index,
+  mul,
+  Random,
+  scan,
+  shapeError,
+  squeeze,
+  stack,
+  type Tensor,
+  transpose,
+  where,
+  zeros,
+} from '@recur/core'
+import { projectInput, recur, type State } from './cells/step.js'
+import { type Config, directions, outputSize } from './config.js'
+import { cellParams, type LayerParams } from './params.js'
+
+/**
+ * Options of one call of a layer.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RunOptions {
+  /** Initial hidden state; zeros when absent. */
+  readonly h0?: Tensor
+  /** LSTM initial cell state; zeros when absent. */
+  readonly c0?: Tensor
+  /** Valid length of each sequence of the batch. */
+  readonly lengths?: readonly number[]
+  /** Dropout key: dropout between layers applies only when a key is given (training). */
+  readonly key?: Random.Key
+}
+
+/**
+ * What a layer returns.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Output {
+  /** `(L, N, D·H_out)`, or batch-first / unbatched as the input. */
+  readonly output: Tensor
+  /** `(D·numLayers, N, H_out)`, or `(D·numLayers, H_out)` unbatched. */
+  readonly h_n: Tensor
+  /** LSTM only: `(D·numLayers, N, hiddenSize)`, or unbatched. */
+  readonly c_n?: Tensor
+}
+
+const fail = (arg: string, reason: string, shapes: Readonly<Record<string, readonly number[]>>): never => {
+  throw shapeError('rnn', arg, reason, shapes)
+}
+
+/** Checks an initial state against its expected (batched) shape and returns it batched. */
+const initialState = (
+  name: string,
+  given: Tensor | undefined,
+  expected: readonly number[],
+  unbatched: boolean,
+  like: Tensor,
+): Tensor => {
+  if (given === undefined) return zeros(expected, { dtype: like.dtype, backend: like.backend })
+  const want = unbatched ? [expected[0] ?? 0, expected[2] ?? 0] : expected
+  if (given.rank !== want.length || given.shape.some((d, i) => d !== want[i])) {
+    fail(name, `${name} must have shape [${want.join(', ')}]`, { input: like.shape, [name]: given.shape })
+  }
+  if (given.dtype !== like.dtype) fail(name, `${name} is ${given.dtype} but the input is ${like.dtype}`, { [name]: given.shape })
+  return unbatched ? expandDims(given, 1) : given
+}
+
+/** `(L, N, 1)` of 1 where `t < lengths[n]`, else 0. */
+const lengthMask = (lengths: readonly number[], L: number, N: number, like: Tensor): Tensor => {
+  if (lengths.length !== N) fail('lengths', `lengths has ${lengths.length} entries for a batch of ${N}`, { input: like.shape })
+  lengths.forEach((l, i) => {
+    if (!Number.isInteger(l) || l < 1 || l > L)
+      fail('lengths', `lengths[${i}] is ${l}; lengths must be integers in [1, ${L}]`, { input: like.shape })
+  })
+  const values = Array.from({ length: L * N }, (_, k) => (Math.floor(k / N) < (lengths[k % N] ?? 0) ? 1 : 0))
+  return fromFlat(values, [L, N, 1], { dtype: like.dtype, backend: like.backend })
+}
+
+/** One direction of one layer over the whole sequence `x` `(L, N, ·)`. */
+const direction = (
+  c: Config,
+  params: LayerParams,
+  layer: number,
+  d: number,
+  x: Tensor,
+  init: State,
+  mask: Tensor | undefined,
+) => {
+  const p = cellParams(params, layer, d)
+  const cell = recur(c.mode, c.resetAfter, p)
+  const xs = { xp: projectInput(p, x), m: mask }
+  const [final, ys] = scan(
+    (s: State, { xp, m }: { xp: Tensor; m: Tensor | undefined }) => {
+      const [next, y] = cell(s, xp)
+      if (m === undefined) return [next, y] as const
+      const kept: State =
+        next.c === undefined || s.c === undefined
+          ? { h: where(m, next.h, s.h) }
+          : { h: where(m, next.h, s.h), c: where(m, next.c, s.c) }
+      return [kept, mul(y, m)] as const
+    },
+    init,
+    xs,
+    { reverse: d === 1 },
+  )
+  return { final, ys }
+}
+
+/**
+ * Runs a recurrent layer over `input` (see the module header for shapes and semantics).
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const run = (c: Config, params: LayerParams, input: Tensor, options: RunOptions = {}): Output => {
+  const unbatched = input.rank === 2
+  if (input.rank !== 2 && input.rank !== 3)
+    fail('input', `input must be (L, N, H_in), (N, L, H_in) or unbatched (L, H_in); got rank ${input.rank}`, {
+      input: input.shape,
+    })
+  if (input.shape[input.rank - 1] !== c.inputSize)
+    fail('input', `the last dimension of input must be inputSize ${c.inputSize}`, { input: input.shape })
+  if (unbatched && options.lengths !== undefined) fail('lengths', 'lengths need batched input', { input: input.shape })
+  const x0 = unbatched ? expandDims(input, 1) : c.batchFirst ? transpose(input, [1, 0, 2]) : input
+  const [L = 0, N = 0] = x0.shape
+  const D = directions(c)
+  const hOut = outputSize(c)
+  const h0 = initialState('h0', options.h0, [D * c.numLayers, N, hOut], unbatched, input)
+  const c0 = c.mode === 'LSTM' ? initialState('c0', options.c0, [D * c.numLayers, N, c.hiddenSize], unbatched, input) : undefined
+  if (c.mode !== 'LSTM' && options.c0 !== undefined)
+    fail('c0', `c0 is only for LSTM (mode is ${c.mode})`, { c0: options.c0.shape })
+  const mask = options.lengths === undefined ? undefined : lengthMask(options.lengths, L, N, input)
+  const keys = options.key === undefined || c.dropout === 0 ? undefined : Random.split(options.key, Math.max(1, c.numLayers - 1))
+  const hs: Tensor[] = []
+  const cs: Tensor[] = []
+  let x = x0
+  for (let layer = 0; layer < c.numLayers; layer++) {
+    const outs: Tensor[] = []
+    for (let d = 0; d < D; d++) {
+      const k = layer * D + d
+      const init: State = c0 === undefined ? { h: index(h0, k) } : { h: index(h0, k), c: index(c0, k) }
+      const { final, ys } = direction(c, params, layer, d, x, init, mask)
+      outs.push(ys)
+      hs.push(final.h)
+      if (final.c !== undefined) cs.push(final.c)
+    }
+    x = outs.length === 1 ? (outs[0] as Tensor) : concat(outs, 2)
+    const key = keys?.[layer]
+    if (key !== undefined && layer < c.numLayers - 1) {
+      const keep = Random.bernoulli(key, 1 - c.dropout, x.shape, { dtype: x.dtype, backend: x.backend })
+      x = mul(x, mul(keep, 1 / (1 - c.dropout)))
+    }
+  }
+  const output = unbatched ? squeeze(x, [1]) : c.batchFirst ? transpose(x, [1, 0, 2]) : x
+  const h_n = unbatched ? squeeze(stack(hs), [1]) : stack(hs)
+  if (cs.length === 0) return { output, h_n }
+  return { output, h_n, c_n: unbatched ? squeeze(stack(cs), [1]) : stack(cs) }
+}
