@@ -66,7 +66,8 @@ const rows: string[][] = [['size', 'dtype', 'kernel GFLOP/s', 'i-k-j GFLOP/s', '
 for (const { n, warmup, runs, inner } of plan) {
   for (const dtype of dtypes) {
     const shape = [n, n]
-    const a = random(dtype, n * n), b = random(dtype, n * n)
+    const a = random(dtype, n * n),
+      b = random(dtype, n * n)
     const kernel = (): unknown => matmul({ shape, dtype, data: a }, { shape, dtype, data: b }, false, false, shape)
     const baseline =
       a instanceof Float32Array && b instanceof Float32Array

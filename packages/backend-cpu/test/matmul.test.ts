@@ -32,18 +32,26 @@ const at = (data: Operand['data'], i: number): number => data[i] ?? Number.NaN
  */
 const reference = (a: Operand, b: Operand, tA: boolean, tB: boolean, outShape: Shape) => {
   const rank = outShape.length
-  const m = outShape[rank - 2] ?? 0, n = outShape[rank - 1] ?? 0
+  const m = outShape[rank - 2] ?? 0,
+    n = outShape[rank - 1] ?? 0
   const k = (tA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
   const batch = outShape.slice(0, rank - 2)
   const count = sizeOf(batch)
-  const value = new Float64Array(count * m * n), magnitude = new Float64Array(count * m * n)
+  const value = new Float64Array(count * m * n),
+    magnitude = new Float64Array(count * m * n)
   for (let t = 0; t < count; t++) {
     // Row-major batch index → offsets of a's and b's matrices, repeating dimensions of size 1.
-    let rest = t, aOff = 0, bOff = 0, aStride = m * k, bStride = k * n
+    let rest = t,
+      aOff = 0,
+      bOff = 0,
+      aStride = m * k,
+      bStride = k * n
     for (let d = batch.length - 1; d >= 0; d--) {
-      const dim = batch[d] ?? 1, idx = rest % dim
+      const dim = batch[d] ?? 1,
+        idx = rest % dim
       rest = Math.floor(rest / dim)
-      const ad = a.shape[d] ?? 1, bd = b.shape[d] ?? 1
+      const ad = a.shape[d] ?? 1,
+        bd = b.shape[d] ?? 1
       if (ad !== 1) aOff += idx * aStride
       if (bd !== 1) bOff += idx * bStride
       aStride *= ad
@@ -51,7 +59,8 @@ const reference = (a: Operand, b: Operand, tA: boolean, tB: boolean, outShape: S
     }
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let s = 0, abs = 0
+        let s = 0,
+          abs = 0
         for (let p = 0; p < k; p++) {
           const x = at(a.data, aOff + (tA ? p * m + i : i * k + p))
           const y = at(b.data, bOff + (tB ? j * k + p : p * n + j))
@@ -87,7 +96,8 @@ const check = (a: Operand, b: Operand, tA: boolean, tB: boolean, outShape: Shape
   expect(out.length).toBe(value.length)
   expect(out).not.toBe(a.data)
   expect(out).not.toBe(b.data)
-  let worst = 0, worstAt = -1
+  let worst = 0,
+    worstAt = -1
   for (let i = 0; i < value.length; i++) {
     const expected = a.dtype === 'float32' ? Math.fround(value[i] ?? 0) : (value[i] ?? 0)
     const tolerance = (a.dtype === 'float32' ? 2 ** -23 * Math.abs(expected) : 0) + 8 * k * 2 ** -52 * (magnitude[i] ?? 0)
@@ -107,7 +117,17 @@ const shapes = (batchA: Shape, batchB: Shape, m: number, n: number, k: number, t
 })
 
 /** One case: operands of both dtypes built from a seed. */
-const run = (dtype: DType, seed: number, batchA: Shape, batchB: Shape, m: number, n: number, k: number, tA: boolean, tB: boolean): void => {
+const run = (
+  dtype: DType,
+  seed: number,
+  batchA: Shape,
+  batchB: Shape,
+  m: number,
+  n: number,
+  k: number,
+  tA: boolean,
+  tB: boolean,
+): void => {
   const next = prng(seed)
   const { aShape, bShape } = shapes(batchA, batchB, m, n, k, tA, tB)
   const batch = batchA.map((d, i) => (d === 1 ? (batchB[i] ?? 1) : d))
@@ -152,16 +172,21 @@ describe('matmul kernel', () => {
     run(dtype, 1, [], [], 0, 7, 5, false, false)
     run(dtype, 2, [], [], 7, 0, 5, true, true)
     run(dtype, 3, [0, 2], [1, 2], 6, 7, 5, false, true)
-    expect(matmul(operand(dtype, [0, 4, 5], Math.random), operand(dtype, [1, 5, 6], Math.random), false, false, [0, 4, 6]).length).toBe(0)
+    expect(
+      matmul(operand(dtype, [0, 4, 5], Math.random), operand(dtype, [1, 5, 6], Math.random), false, false, [0, 4, 6]).length,
+    ).toBe(0)
   })
 
   it('a fixed 2×3 · 3×2 example, all transpose flags', () => {
-    const a = [1, 2, 3, 4, 5, 6], at = [1, 4, 2, 5, 3, 6]
-    const b = [7, 8, 9, 10, 11, 12], bt = [7, 9, 11, 8, 10, 12]
+    const a = [1, 2, 3, 4, 5, 6],
+      at = [1, 4, 2, 5, 3, 6]
+    const b = [7, 8, 9, 10, 11, 12],
+      bt = [7, 9, 11, 8, 10, 12]
     const expected = [58, 64, 139, 154]
     for (const dtype of dtypes) {
       const of = (data: number[], shape: Shape): Operand => ({ shape, dtype, data: Float64Array.from(data) })
-      const op = (data: number[], shape: Shape): Operand => (dtype === 'float32' ? { ...of(data, shape), data: Float32Array.from(data) } : of(data, shape))
+      const op = (data: number[], shape: Shape): Operand =>
+        dtype === 'float32' ? { ...of(data, shape), data: Float32Array.from(data) } : of(data, shape)
       expect(Array.from(matmul(op(a, [2, 3]), op(b, [3, 2]), false, false, [2, 2]))).toEqual(expected)
       expect(Array.from(matmul(op(at, [3, 2]), op(b, [3, 2]), true, false, [2, 2]))).toEqual(expected)
       expect(Array.from(matmul(op(a, [2, 3]), op(bt, [2, 3]), false, true, [2, 2]))).toEqual(expected)
@@ -177,7 +202,8 @@ describe('matmul kernel', () => {
   })
 
   it('returns a fresh array on every call', () => {
-    const a = operand('float64', [80, 80], prng(5)), b = operand('float64', [80, 80], prng(6))
+    const a = operand('float64', [80, 80], prng(5)),
+      b = operand('float64', [80, 80], prng(6))
     const first = matmul(a, b, false, false, [80, 80])
     const copy = Float64Array.from(first)
     const second = matmul(b, a, false, false, [80, 80])
