@@ -1,5 +1,5 @@
-import { cpu } from '@recur/backend-cpu'
 import { fc, test } from '@fast-check/vitest'
+import { cpu } from '@recur/backend-cpu'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as R from '../src/index.js'
@@ -40,15 +40,23 @@ describe('Tree', () => {
   it('zipWith pairs leaves and names the first structural difference', () => {
     const a = { w: R.tensor([1, 2], o), b: R.tensor(1, o) }
     expect(R.Tree.zipWith(a, a, R.add).w.toFlat()).toEqual([2, 4])
-    expect(() => R.Tree.zipWith(a, { w: R.tensor([1, 2], o) }, R.add)).toThrow('zipWith: trees differ: tree has keys [b, w] in one tree and [w] in the other')
-    expect(() => R.Tree.zipWith([a.w], [a.w, a.w], R.add)).toThrow('zipWith: trees differ: tree has 1 items in one tree and 2 in the other')
+    expect(() => R.Tree.zipWith(a, { w: R.tensor([1, 2], o) }, R.add)).toThrow(
+      'zipWith: trees differ: tree has keys [b, w] in one tree and [w] in the other',
+    )
+    expect(() => R.Tree.zipWith([a.w], [a.w, a.w], R.add)).toThrow(
+      'zipWith: trees differ: tree has 1 items in one tree and 2 in the other',
+    )
   })
 
   it('sameType reports the path whose shape or dtype changed', () => {
     const a = { h: R.zeros([2, 3], o), c: R.zeros([2, 3], o) }
     expect(R.Tree.sameType(a, a)).toEqual(E.right(undefined))
-    expect(R.Tree.sameType(a, { ...a, c: R.zeros([2, 4], o) }, 'carry')).toEqual(E.left('carry.c changed shape from [2, 3] to [2, 4]'))
-    expect(R.Tree.sameType(a, { ...a, h: R.zeros([2, 3], { backend: cpu }) }, 'carry')).toEqual(E.left('carry.h changed dtype from float64 to float32'))
+    expect(R.Tree.sameType(a, { ...a, c: R.zeros([2, 4], o) }, 'carry')).toEqual(
+      E.left('carry.c changed shape from [2, 3] to [2, 4]'),
+    )
+    expect(R.Tree.sameType(a, { ...a, h: R.zeros([2, 3], { backend: cpu }) }, 'carry')).toEqual(
+      E.left('carry.h changed dtype from float64 to float32'),
+    )
   })
 
   it('rejects values that are not trees, naming where', () => {
