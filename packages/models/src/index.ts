@@ -8,3 +8,5 @@ export { type CellParams, projectInput, recur, type State, step } from './cells/
 export * from './config.js'
 export * from './layer.js'
 export * from './params.js'
+export * from './safetensors.js'
+export * from './stateDict.js'
