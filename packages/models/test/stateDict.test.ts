@@ -15,7 +15,6 @@ import {
   run,
   toSafetensors,
   toStateDict,
-  writeSafetensors,
 } from '../src/index.js'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
