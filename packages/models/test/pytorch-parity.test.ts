@@ -3,18 +3,26 @@
  * generate.py with torch.nn.RNN/LSTM/GRU in float64), our layer gives PyTorch's output, h_n, c_n
  * and loss, and the gradients of that loss with respect to the input, h0, c0 and every parameter.
  *
- * Tolerance: float64 with a different summation order than PyTorch's BLAS; each value may differ by
- * a few ulps per accumulated term. We allow 1e-12 relative to max(1, |value|) for values and 1e-11
- * relative to max(1, max |gradient| of that tensor) for gradients — thousands of times tighter than
- * any semantic mistake (a swapped gate, a missing bias, a wrong time step) would produce.
+ * Runs every fixture in both dtypes:
+ * - float64: a different summation order than PyTorch's BLAS moves each value by a few ulps per
+ *   accumulated term. We allow 1e-12 relative to max(1, |value|) for values and 1e-11 relative to
+ *   max(1, max |gradient| of that tensor) for gradients (the issue asks for 1e-9).
+ * - float32: inputs and parameters are rounded to float32 (relative error 2⁻²⁴) and every operation
+ *   rounds again; through a few layers and steps of O(1) values that stays well below the 1e-4
+ *   the issue asks for, which is what we require.
+ * Gradients come from reverse mode through `scan`; forward mode is spot-checked too: for a random
+ * direction v over all parameters, jvp(loss)·v must equal Σ ⟨PyTorch's gradient, v⟩.
+ *
+ * These tolerances are thousands of times tighter than what any semantic mistake (a swapped gate, a
+ * missing bias, a wrong time step) produces; swapping LSTM's i and f gates fails 52 fixtures.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cpu } from '@recur/backend-cpu'
-import { add, fromFlat, grad, mul, sum, type Tensor, Tree } from '@recur/core'
+import { add, type DType, fromFlat, grad, jvp, mul, Random, sum, type Tensor, Tree } from '@recur/core'
 import * as E from 'fp-ts/lib/Either.js'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { decodeConfig, run } from '../src/index.js'
 
 interface Flat {
@@ -37,8 +45,17 @@ interface Fixture {
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'torch')
 const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'INDEX.json')
-const o = { backend: cpu, dtype: 'float64' } as const
-const tensorOf = (f: Flat) => fromFlat(f.data, f.shape, o)
+const worstSeen: Record<string, number> = {}
+const note = (what: string, err: number) => {
+  worstSeen[what] = Math.max(worstSeen[what] ?? 0, err)
+}
+afterAll(() => {
+  const fmt = (k: string) => (worstSeen[k] ?? Number.NaN).toExponential(2)
+  process.stdout.write(
+    `PyTorch parity over ${files.length} fixtures, worst relative error: float64 values ${fmt('float64 values')}, gradients ${fmt('float64 gradients')}, forward mode ${fmt('float64 jvp')}; float32 values ${fmt('float32 values')}, gradients ${fmt('float32 gradients')}\n`,
+  )
+})
+const tolerance = { float64: { values: 1e-12, grads: 1e-11 }, float32: { values: 1e-4, grads: 1e-4 } } as const
 
 const worst = (got: Tensor, want: Flat, scale: number): number => {
   expect(got.shape).toEqual(want.shape)
@@ -52,7 +69,11 @@ describe('PyTorch parity', () => {
     expect(files.length).toBeGreaterThanOrEqual(200)
   })
 
-  it.each(files)('%s', (file) => {
+  const cases = files.flatMap((file) => (['float64', 'float32'] as const).map((dtype) => [file, dtype] as const))
+  it.each(cases)('%s in %s', (file, dtype: DType) => {
+    const o = { backend: cpu, dtype }
+    const tensorOf = (f: Flat) => fromFlat(f.data, f.shape, o)
+    const tol = tolerance[dtype]
     const fx: Fixture = JSON.parse(readFileSync(join(dir, file), 'utf8'))
     const decoded = decodeConfig(fx.config)
     if (E.isLeft(decoded)) throw new Error(decoded.left.join('\n'))
@@ -80,12 +101,14 @@ describe('PyTorch parity', () => {
       return r.c_n === undefined || w.c_n === undefined ? base : add(base, sum(mul(r.c_n, w.c_n)))
     }
     const r = forward(params, inputs)
-    expect(worst(r.output, fx.expected.output, 1)).toBeLessThanOrEqual(1e-12)
-    expect(worst(r.h_n, fx.expected.h_n, 1)).toBeLessThanOrEqual(1e-12)
-    if (fx.expected.c_n !== undefined) expect(worst(r.c_n as Tensor, fx.expected.c_n, 1)).toBeLessThanOrEqual(1e-12)
-    expect(Math.abs(loss(params, inputs).item() - fx.expected.loss)).toBeLessThanOrEqual(
-      1e-12 * Math.max(1, Math.abs(fx.expected.loss)),
+    const values = Math.max(
+      worst(r.output, fx.expected.output, 1),
+      worst(r.h_n, fx.expected.h_n, 1),
+      fx.expected.c_n === undefined ? 0 : worst(r.c_n as Tensor, fx.expected.c_n, 1),
+      Math.abs(loss(params, inputs).item() - fx.expected.loss) / Math.max(1, Math.abs(fx.expected.loss)),
     )
+    note(`${dtype} values`, values)
+    expect(values).toBeLessThanOrEqual(tol.values)
 
     const [gp, gi] = grad(loss, { argnums: [0, 1] as const })(params, inputs)
     const named: Record<string, Tensor> = {
@@ -98,8 +121,31 @@ describe('PyTorch parity', () => {
     for (const [name, want] of Object.entries(fx.grads)) {
       const got = named[name]
       expect(got, name).toBeDefined()
-      if (got !== undefined) expect(worst(got, want, maxAbs(want)), name).toBeLessThanOrEqual(1e-11)
+      if (got === undefined) continue
+      const err = worst(got, want, maxAbs(want))
+      note(`${dtype} gradients`, err)
+      expect(err, name).toBeLessThanOrEqual(tol.grads)
     }
     expect(Tree.leaves(gp)).toHaveLength(Object.keys(fx.params).length)
+    if (dtype === 'float64') {
+      // forward mode, one random direction over every parameter
+      const keys = Random.split(Random.key(file.length * 7919 + (fx.name.charCodeAt(0) ?? 0)), Object.keys(params).length)
+      const names = Object.keys(params)
+      const v = Object.fromEntries(names.map((n, i) => [n, Random.normal(keys[i] as Random.Key, (params[n] as Tensor).shape, o)]))
+      const [, dLoss] = jvp((p: typeof params) => loss(p, inputs), [params], [v])
+      const expected = names.reduce((acc, n) => {
+        const g = fx.grads[n]?.data ?? []
+        const d = (v[n] as Tensor).toFlat()
+        return acc + g.reduce((s2, gi, i) => s2 + gi * (d[i] ?? 0), 0)
+      }, 0)
+      const scale = names.reduce(
+        (acc, n) =>
+          acc + (fx.grads[n]?.data ?? []).reduce((s2, gi, i) => s2 + Math.abs(gi * ((v[n] as Tensor).toFlat()[i] ?? 0)), 0),
+        1,
+      )
+      const err = Math.abs(dLoss.item() - expected) / scale
+      note('float64 jvp', err)
+      expect(err).toBeLessThanOrEqual(1e-11)
+    }
   })
 })
