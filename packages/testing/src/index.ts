@@ -6,6 +6,12 @@
  */
 
 export * from './arbitraries/operand.js'
+export * from './arbitraries/programs.js'
 export * from './arbitraries/shape.js'
 export * from './conformance/index.js'
+export * as Catalog from './laws/catalog/index.js'
+export * from './laws/gradients.js'
+export * from './laws/hessian.js'
+export * from './laws/program.js'
+export * from './laws/tree.js'
 export { reference } from './reference.js'

@@ -245,7 +245,7 @@ export const structuralRules: {
       checkIndices('gather', idx!, x!.shape[axis] ?? 0, { x: x!.shape, indices: idx!.shape })
       return be.gather(x!, idx!, axis)
     },
-    jvp: ([, idx], [t], __, { axis }) => gather(t!, idx!, axis),
+    jvp: ([, idx], [t], __, { axis }) => (t === undefined ? undefined : gather(t, idx!, axis)),
     vjp: (ct, [x, idx], __, { axis }) => [scatterAdd(ct, idx!, axis, x!.shape), undefined],
   },
   scatterAdd: {
@@ -263,7 +263,7 @@ export const structuralRules: {
       checkIndices('scatterAdd', idx!, shape[axis] ?? 0, { updates: u!.shape, indices: idx!.shape, shape })
       return be.scatterAdd(u!, idx!, axis, shape)
     },
-    jvp: ([, idx], [t], __, { axis, shape }) => scatterAdd(t!, idx!, axis, shape),
+    jvp: ([, idx], [t], __, { axis, shape }) => (t === undefined ? undefined : scatterAdd(t, idx!, axis, shape)),
     vjp: (ct, [, idx], __, { axis }) => [gather(ct, idx!, axis), undefined],
   },
   oneHot: {
