@@ -6,6 +6,7 @@
 
 export { type CellParams, projectInput, recur, type State, step } from './cells/step.js'
 export * from './config.js'
+export * from './init.js'
 export * from './layer.js'
 export * from './params.js'
 export * from './safetensors.js'
