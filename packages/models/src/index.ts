@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 
+export * from './cells/cell.js'
 export { type CellParams, projectInput, recur, type State, step } from './cells/step.js'
 export * from './config.js'
 export * from './init.js'
