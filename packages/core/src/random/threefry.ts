@@ -9,6 +9,8 @@ import { shapeError } from '../ShapeError.js'
 import { describe, isUint32 } from './args.js'
 
 const PARITY = 0x1bd11bda
+const ROTATIONS_ODD = [13, 15, 26, 6] as const
+const ROTATIONS_EVEN = [17, 29, 16, 24] as const
 
 /** One Threefry-2x32-20 block; writes the two output words to `out`. No validation. */
 export const encrypt = (k0: number, k1: number, c0: number, c1: number, out: Uint32Array): void => {
@@ -17,61 +19,16 @@ export const encrypt = (k0: number, k1: number, c0: number, c1: number, out: Uin
   let x1 = (c1 + k1) >>> 0
   // Five groups of four rounds; rotations alternate [13, 15, 26, 6] and [17, 29, 16, 24], and after
   // group g (1-based) the key schedule word g mod 3 is added to x0 and word (g + 1) mod 3 plus g to x1.
-  // group 1
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0
-  x0 = (x0 + k1) >>> 0
-  x1 = (x1 + k2 + 1) >>> 0
-  // group 2
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0
-  x0 = (x0 + k2) >>> 0
-  x1 = (x1 + k0 + 2) >>> 0
-  // group 3
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0
-  x0 = (x0 + k0) >>> 0
-  x1 = (x1 + k1 + 3) >>> 0
-  // group 4
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0
-  x0 = (x0 + k1) >>> 0
-  x1 = (x1 + k2 + 4) >>> 0
-  // group 5
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0
-  x0 = (x0 + x1) >>> 0
-  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0
-  x0 = (x0 + k2) >>> 0
-  x1 = (x1 + k0 + 5) >>> 0
+  const ks = [k0, k1, k2]
+  for (let g = 1; g <= 5; g++) {
+    const rot = g % 2 === 1 ? ROTATIONS_ODD : ROTATIONS_EVEN
+    for (const r of rot) {
+      x0 = (x0 + x1) >>> 0
+      x1 = ((x1 << r) | (x1 >>> (32 - r))) ^ x0
+    }
+    x0 = (x0 + (ks[g % 3] ?? 0)) >>> 0
+    x1 = (x1 + (ks[(g + 1) % 3] ?? 0) + g) >>> 0
+  }
   out[0] = x0
   out[1] = x1
 }
