@@ -123,7 +123,7 @@ const direction = (
         next.c === undefined || s.c === undefined
           ? { h: where(m, next.h, s.h) }
           : { h: where(m, next.h, s.h), c: where(m, next.c, s.c) }
-      return [kept, mul(y, m)] as const
+      return [kept, where(m, y, 0)] as const
     },
     init,
     xs,

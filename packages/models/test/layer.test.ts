@@ -1,5 +1,5 @@
 import { cpu } from '@recur/backend-cpu'
-import { index, Random, slice, stack, type Tensor, unstack } from '@recur/core'
+import { fromFlat, index, Random, slice, stack, type Tensor, unstack } from '@recur/core'
 import { describe, expect, it } from 'vitest'
 import { type Config, type ConfigInput, config, initParams, run } from '../src/index.js'
 
@@ -95,5 +95,21 @@ describe('bad input', () => {
     )
     const { weight_hh_l0: _, ...missing } = p
     expect(() => run(c, missing, rand([5, 2, 3], 1))).toThrow("RNN parameters: 'weight_hh_l0' is missing")
+  })
+})
+
+describe('padding holds no poison', () => {
+  it('non-finite values in padded positions never reach outputs or states', () => {
+    const c = config({ mode: 'RNN_RELU', inputSize: 2, hiddenSize: 3, bidirectional: true })
+    const p = initParams(c, Random.key(2), o)
+    const clean = Random.uniform(Random.key(3), [3, 2, 2], { ...o, min: -1, max: 1 })
+    const values = clean.toFlat()
+    // sequence 1 has length 1: positions t = 1, 2 of batch entry 1 are padding
+    for (const t of [1, 2]) for (const f of [0, 1]) values[t * 4 + 2 + f] = t === 1 ? Number.NaN : Number.POSITIVE_INFINITY
+    const poisoned = fromFlat(values, [3, 2, 2], o)
+    const a = run(c, p, clean, { lengths: [3, 1] })
+    const b = run(c, p, poisoned, { lengths: [3, 1] })
+    expect(b.output.toFlat()).toEqual(a.output.toFlat())
+    expect(b.h_n.toFlat()).toEqual(a.h_n.toFlat())
   })
 })

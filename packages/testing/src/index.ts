@@ -7,6 +7,7 @@
 
 export * from './arbitraries/operand.js'
 export * from './arbitraries/programs.js'
+export * from './arbitraries/rnn.js'
 export * from './arbitraries/shape.js'
 export * from './conformance/index.js'
 export * as Catalog from './laws/catalog/index.js'
