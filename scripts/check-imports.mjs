@@ -6,10 +6,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const allowed = {
-  core: [],
-  'backend-cpu': ['core'],
-  testing: ['core'],
-  models: ['core'],
+  'packages/core': [],
+  'packages/backend-cpu': ['core'],
+  'packages/testing': ['core'],
+  'packages/models': ['core'],
+  'apps/cli': ['core', 'models', 'backend-cpu'],
 }
 const problems = []
 const walk = (dir) =>
@@ -19,7 +20,7 @@ const walk = (dir) =>
     return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : []
   })
 for (const pkg of Object.keys(allowed)) {
-  for (const file of walk(join('packages', pkg, 'src'))) {
+  for (const file of walk(join(pkg, 'src'))) {
     const text = readFileSync(file, 'utf8')
     for (const m of text.matchAll(/^(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)) {
       const spec = m[1]
@@ -27,7 +28,7 @@ for (const pkg of Object.keys(allowed)) {
         problems.push(`${file}: '${spec}' is a directory import; use '${spec.replace(/^(fp-ts|io-ts)\//, '$1/lib/')}.js'`)
       if (/^(fp-ts|io-ts)\/lib\/.*(?<!\.js)$/.test(spec)) problems.push(`${file}: '${spec}' needs the '.js' extension under ESM`)
       const dep = /^@recur\/([^/]+)/.exec(spec)?.[1]
-      if (dep !== undefined && !allowed[pkg].includes(dep)) problems.push(`${file}: @recur/${pkg} may not import @recur/${dep}`)
+      if (dep !== undefined && !allowed[pkg].includes(dep)) problems.push(`${file}: ${pkg} may not import @recur/${dep}`)
     }
   }
 }

@@ -41,6 +41,15 @@ const isRecord = (value: unknown): value is { readonly [key: string]: Tree } => 
   return proto === Object.prototype || proto === null
 }
 
+/** A tensor made by another copy of this module (e.g. source and compiled output both loaded). */
+export const isForeignTensor = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  !(value instanceof Tensor) &&
+  value.constructor?.name === 'Tensor' &&
+  'shape' in value &&
+  'dtype' in value
+
 const child = (path: string, key: string | number): string =>
   typeof key === 'number'
     ? `${path}[${key}]`
@@ -77,6 +86,10 @@ export const flatten = (tree: Tree, root = 'tree'): [Tensor[], TreeDef] => {
       const keys = Object.keys(node).sort()
       return { kind: 'record', keys, items: keys.map((k) => go(node[k], child(path, k))) }
     }
+    if (isForeignTensor(node))
+      throw new TypeError(
+        `${path} is a Tensor from another copy of @recur/core; two copies are loaded (dedupe your dependencies, or import every recur package from the same build)`,
+      )
     throw new TypeError(`${path} is ${describe(node)}; a tree holds only tensors, arrays, plain records, undefined and null`)
   }
   const def = go(tree, root)

@@ -7,6 +7,7 @@
 import { allocate } from '../DType.js'
 import { shapeError } from '../ShapeError.js'
 import { fromKernel, Tensor } from '../Tensor.js'
+import { isForeignTensor } from '../Tree.js'
 
 /**
  * A tensor, or a number standing for a scalar of its partner's dtype.
@@ -40,7 +41,7 @@ export const lift = <const N extends readonly (readonly [string, TensorLike])[]>
       return fromKernel(ref.backend, op, [], ref.dtype, data)
     }
     if (!(value instanceof Tensor)) {
-      throw shapeError(op, name, `expected a tensor or a number, got ${value === null ? 'null' : typeof value}`)
+      return expectTensor(op, name, value)
     }
     if (value.dtype !== ref.dtype) {
       throw shapeError(
@@ -65,6 +66,13 @@ export const lift = <const N extends readonly (readonly [string, TensorLike])[]>
 
 /** Checks that `value` is a tensor, naming the argument otherwise. */
 export const expectTensor = (op: string, arg: string, value: unknown): Tensor => {
+  if (isForeignTensor(value)) {
+    throw shapeError(
+      op,
+      arg,
+      'this Tensor comes from another copy of @recur/core; two copies are loaded (dedupe your dependencies, or import every recur package from the same build)',
+    )
+  }
   if (!(value instanceof Tensor)) {
     throw shapeError(op, arg, `expected a tensor, got ${value === null ? 'null' : typeof value}`)
   }

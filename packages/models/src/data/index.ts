@@ -1,0 +1,2 @@
+export * from './batches.js'
+export * from './vocab.js'
