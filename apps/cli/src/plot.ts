@@ -10,6 +10,8 @@ export type Series = {
   readonly color: string
   readonly points: readonly (readonly [number, number])[]
   readonly dashed?: boolean
+  /** Draw a dot at every point (for sparse series such as per-epoch validation). */
+  readonly markers?: boolean
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
@@ -32,7 +34,13 @@ export const svgChart = (title: string, xLabel: string, yLabel: string, series: 
   const xticks = Array.from({ length: 6 }, (_, i) => x0 + ((x1 - x0) * i) / 5)
   const lines = series.map((s) => {
     const d = s.points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')
-    return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`
+    const dots =
+      s.markers === true
+        ? s.points
+            .map(([x, y]) => `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3.5" fill="${s.color}"/>`)
+            .join('')
+        : ''
+    return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>${dots}`
   })
   const legend = series.map(
     (s, i) =>

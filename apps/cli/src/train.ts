@@ -207,7 +207,7 @@ const plotOf = (
   const last = losses.at(-1)?.[0] ?? 1
   return svgChart('recur: character LSTM on names', 'step', 'bits per character', [
     { name: 'train (moving avg)', color: '#1f77b4', points: smooth },
-    { name: 'validation', color: '#d62728', points: vals },
+    { name: 'validation', color: '#d62728', points: vals, markers: true },
     {
       name: `unigram ${base.unigram.toFixed(2)}`,
       color: '#7f7f7f',
