@@ -28,7 +28,18 @@ describe('plot', () => {
     expect(svg).toContain('stroke-dasharray')
     expect(svg.trim().endsWith('</svg>')).toBe(true)
     expect(svg).not.toContain('<circle')
-    const marked = svgChart('t', 'x', 'y', [{ name: 'validation', color: '#d62728', points: [[1, 3], [2, 2.9], [3, 2.8]], markers: true }])
+    const marked = svgChart('t', 'x', 'y', [
+      {
+        name: 'validation',
+        color: '#d62728',
+        points: [
+          [1, 3],
+          [2, 2.9],
+          [3, 2.8],
+        ],
+        markers: true,
+      },
+    ])
     expect(marked.match(/<circle /g)).toHaveLength(3)
   })
 })
