@@ -21,7 +21,7 @@ import {
   type Reduction,
   softmaxCrossEntropy,
 } from '../../src/losses/index.js'
-import { f64 } from './helpers.js'
+import { f64, preds, signs, truth } from './helpers.js'
 
 const logits = f64([
   [
@@ -54,18 +54,6 @@ const soft = f64([
 const stepMask = f64([
   [1, 1, 0],
   [1, 0, 0],
-])
-const preds = f64([
-  [0.5, -1.3, 2.2],
-  [0.15, 0.9, -2.6],
-])
-const truth = f64([
-  [0.0, 1.0, 1.1],
-  [0.35, -0.45, -0.4],
-])
-const signs = f64([
-  [1, -1, 1],
-  [-1, 1, -1],
 ])
 const probs01 = f64([
   [1, 0, 0.3],

@@ -18,3 +18,17 @@ export const expectClose = (t: Tensor, want: number | readonly number[], tol = 1
 }
 
 export const allFinite = (t: Tensor): boolean => t.toFlat().every(Number.isFinite)
+
+/** Regression-style test data shared by the loss tests: predictions, targets and ±1 labels, `(2, 3)`. */
+export const preds = f64([
+  [0.5, -1.3, 2.2],
+  [0.15, 0.9, -2.6],
+])
+export const truth = f64([
+  [0.0, 1.0, 1.1],
+  [0.35, -0.45, -0.4],
+])
+export const signs = f64([
+  [1, -1, 1],
+  [-1, 1, -1],
+])

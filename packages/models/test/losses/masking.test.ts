@@ -19,24 +19,14 @@ import {
   quantile,
   softmaxCrossEntropy,
 } from '../../src/losses/index.js'
-import { expectClose, f32, f64 } from './helpers.js'
+import { expectClose, f32, f64, preds, signs, truth } from './helpers.js'
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const numRuns = Number(process.env.FC_RUNS ?? 100)
 process.stdout.write(`loss properties: seed ${seed}, ${numRuns} runs\n`)
 
-const x = f64([
-  [0.5, -1.3, 2.2],
-  [0.15, 0.9, -2.6],
-])
-const y = f64([
-  [0.0, 1.0, 1.1],
-  [0.35, -0.45, -0.4],
-])
-const signs = f64([
-  [1, -1, 1],
-  [-1, 1, -1],
-])
+const x = preds
+const y = truth
 const mask = f64([
   [1, 0, 1],
   [0, 1, 1],
