@@ -113,10 +113,10 @@ export const train = (argv: readonly string[]): number => {
     for (const b of batches(vocab, names, f.batch, place, epochKeys[epoch - 1])) {
       const [loss, grads] = valueAndGrad((p: CharLMParams) => batchBpc(config, p, b))(params)
       const value = loss.item()
-      if (!Number.isFinite(value))
-        throw new Error(
-          `the loss became ${value} at step ${step + 1} (try a smaller --lr or --clip); the last checkpoint is from epoch ${epoch - 1}`,
-        )
+      if (!Number.isFinite(value)) {
+        const kept = epoch > 1 ? `the checkpoint of epoch ${epoch - 1} is kept` : 'no checkpoint was written'
+        throw new Error(`the loss became ${value} at step ${step + 1} (try a smaller --lr or --clip); ${kept}`)
+      }
       const [updates, nextState] = opt.update(grads, optState, params)
       params = applyUpdates(params, updates)
       optState = nextState

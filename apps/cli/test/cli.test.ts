@@ -55,6 +55,12 @@ describe('recur command line', () => {
     expect(unwritable.code).toBe(1)
     expect(unwritable.err).toMatch(/^recur train: /)
     expect(existsSync(join(dir, 'file', 'run'))).toBe(false)
+    const nan = recur('train', '--lr', '1e38', '--epochs', '1', '--hidden', '8', '--embed', '4', '--out', join(dir, 'nan'))
+    expect(nan.code).toBe(1)
+    expect(nan.err.split('\n').at(-1)).toMatch(
+      /^recur train: the loss became NaN at step \d+ \(try a smaller --lr or --clip\); no checkpoint was written$/,
+    )
+    expect(existsSync(join(dir, 'nan', 'checkpoint.safetensors'))).toBe(false)
   })
 
   it('trains a small model, writes metrics, plot and checkpoint, then samples and evaluates it', () => {
