@@ -71,6 +71,13 @@ const build = (values: Float32Array | Float64Array, shape: Shape, options: Tenso
 // samplers
 // ---------------------------------------------------------------------------------------------
 
+/** The checked key words, shape and dtype every sampler starts from. */
+const samplerArgs = (op: string, k: Key, shape: readonly number[], options: TensorOptions | undefined) => ({
+  words: requireKey(op, k),
+  s: requireShape(op, shape),
+  dtype: requireDType(op, options),
+})
+
 /**
  * A tensor of `shape` with elements drawn uniformly from `[min, max)` (default `[0, 1)`), of
  * `options.dtype` (default float32).
@@ -92,9 +99,7 @@ export const uniform = (
   shape: readonly number[],
   options?: TensorOptions & { readonly min?: number; readonly max?: number },
 ): Tensor => {
-  const words = requireKey('uniform', k)
-  const s = requireShape('uniform', shape)
-  const dtype = requireDType('uniform', options)
+  const { words, s, dtype } = samplerArgs('uniform', k, shape, options)
   const min = requireFinite('uniform', 'options.min', options?.min ?? 0)
   const max = requireFinite('uniform', 'options.max', options?.max ?? 1)
   if (!(min < max)) throw shapeError('uniform', 'options.max', `max ${max} must be greater than min ${min}`)
@@ -143,9 +148,7 @@ export const normal = (
   shape: readonly number[],
   options?: TensorOptions & { readonly mean?: number; readonly std?: number },
 ): Tensor => {
-  const words = requireKey('normal', k)
-  const s = requireShape('normal', shape)
-  const dtype = requireDType('normal', options)
+  const { words, s, dtype } = samplerArgs('normal', k, shape, options)
   const mean = requireFinite('normal', 'options.mean', options?.mean ?? 0)
   const std = requireFinite('normal', 'options.std', options?.std ?? 1)
   if (std < 0) throw shapeError('normal', 'options.std', `std must be at least 0, got ${std}`)

@@ -31,50 +31,40 @@ const show = (o: ReduceOptions): string =>
 
 type Data = (backend: Backend, s: readonly number[], values: readonly number[]) => Tensor
 
-const reduction = (
-  op: string,
-  fn: (x: Tensor, o: ReduceOptions) => Tensor,
-  values: fc.Arbitrary<number>,
-  data: Data = fromPool,
-  derivative: 'smooth' | 'zero' = 'smooth',
-): CatalogEntry => ({
-  op,
-  derivative,
-  finiteDifferences: true,
-  cases: (backend) =>
-    fc.tuple(reduceOptions, pool(values)).map(
-      ([{ shape: s, options }, p]): LawCase => ({
-        name: `${op}(x0${show(options)})`,
-        f: (...xs) => fn(arg(xs, 0), options),
-        primals: [data(backend, s, p)],
-      }),
-    ),
-})
+/** A catalog entry of one tensor input and a parameter drawn with its shape (reduce options, an axis). */
+const oneInput =
+  <P>(draw: fc.Arbitrary<{ readonly shape: readonly number[]; readonly param: P }>, label: (p: P) => string) =>
+  (
+    op: string,
+    fn: (x: Tensor, p: P) => Tensor,
+    values: fc.Arbitrary<number>,
+    data: Data = fromPool,
+    derivative: 'smooth' | 'zero' = 'smooth',
+  ): CatalogEntry => ({
+    op,
+    derivative,
+    finiteDifferences: true,
+    cases: (backend) =>
+      fc.tuple(draw, pool(values)).map(
+        ([{ shape: s, param }, p]): LawCase => ({
+          name: `${op}(x0${label(param)})`,
+          f: (...xs) => fn(arg(xs, 0), param),
+          primals: [data(backend, s, p)],
+        }),
+      ),
+  })
+
+const reduction = oneInput(
+  reduceOptions.map(({ shape: s, options }) => ({ shape: s, param: options })),
+  show,
+)
 
 /** One axis of a shape of rank ≥ 1, given as a non-negative or negative index. */
 const alongAxis = fc
   .tuple(shape({ ...catalogShapes, minRank: 1 }), fc.nat(), fc.boolean())
-  .map(([s, k, negative]) => ({ shape: s, axis: (k % s.length) - (negative ? s.length : 0) }))
+  .map(([s, k, negative]) => ({ shape: s, param: (k % s.length) - (negative ? s.length : 0) }))
 
-const axisOp = (
-  op: string,
-  fn: (x: Tensor, axis: number) => Tensor,
-  values: fc.Arbitrary<number>,
-  data: Data = fromPool,
-  derivative: 'smooth' | 'zero' = 'smooth',
-): CatalogEntry => ({
-  op,
-  derivative,
-  finiteDifferences: true,
-  cases: (backend) =>
-    fc.tuple(alongAxis, pool(values)).map(
-      ([{ shape: s, axis }, p]): LawCase => ({
-        name: `${op}(x0, ${axis})`,
-        f: (...xs) => fn(arg(xs, 0), axis),
-        primals: [data(backend, s, p)],
-      }),
-    ),
-})
+const axisOp = oneInput(alongAxis, (axis: number) => `, ${axis}`)
 
 const anyValue = between(-3, 3)
 const distinctData: Data = (backend, s, k) => distinct(backend, s, k)
