@@ -5,14 +5,14 @@
  * - `defaultUniform` — PyTorch's default for RNN layers: U(−1/√H, 1/√H);
  * - `xavierUniform` / `xavierNormal` — Glorot: variance 2/(fan_in + fan_out), times `gain²`;
  * - `orthogonal` — a uniformly random matrix with orthonormal rows or columns (QR of a Gaussian
- *   matrix with the sign fix, as `torch.nn.init.orthogonal_`), by Householder reflections in
- *   float64: O(rows·cols²), measured here at about 2.4 s for 1024 × 1024 and 0.3 s for 512 × 512
- *   (plain JavaScript loops; a blocked form on the matmul kernel would be several times faster);
+ *   matrix with the sign fix, as `torch.nn.init.orthogonal_`), by blocked Householder reflections
+ *   in float64 whose updates run on the backend's matmul kernel (see `qr.ts`);
  * - `identity` — `gain · I` (IRNN: Le, Jaitly & Hinton 2015, for ReLU RNNs), square only.
  *
  * @since 0.1.0
  */
-import { type Backend, type DType, fromFlat, Random, shapeError, type Tensor } from '@recur/core'
+import { type Backend, type DType, defaultBackend, fromFlat, Random, shapeError, type Tensor } from '@recur/core'
+import { thinQ } from './qr.js'
 
 /**
  * Where an initialised tensor lives.
@@ -81,54 +81,6 @@ export const xavierNormal = (key: Random.Key, shape: readonly number[], gain = 1
 }
 
 /**
- * Householder QR of the column-major `m × n` matrix `a` (m ≥ n), in place; returns Q's first `n`
- * columns (column-major) with each column's sign chosen so that R's diagonal is positive. Each
- * column is a contiguous subarray, so the inner loops are plain sequential typed-array loops.
- */
-const thinQ = (a: Float64Array, m: number, n: number): Float64Array => {
-  const vs: Float64Array[] = []
-  const vvs = new Float64Array(n)
-  const signs = new Float64Array(n)
-  const reflect = (v: Float64Array, vv: number, col: Float64Array, k: number): void => {
-    let dot = 0
-    for (let i = 0; i < v.length; i++) dot += v[i]! * col[k + i]!
-    const f = (2 * dot) / vv
-    for (let i = 0; i < v.length; i++) col[k + i] = col[k + i]! - f * v[i]!
-  }
-  for (let k = 0; k < n; k++) {
-    const ak = a.subarray(k * m, (k + 1) * m)
-    let norm = 0
-    for (let i = k; i < m; i++) norm += ak[i]! * ak[i]!
-    norm = Math.sqrt(norm)
-    const alpha = ak[k]! >= 0 ? -norm : norm
-    signs[k] = alpha < 0 ? -1 : 1 // R[k][k] = alpha; flip column k of Q to make it positive
-    const v = ak.slice(k)
-    v[0] = v[0]! - alpha
-    let vv = 0
-    for (let i = 0; i < v.length; i++) vv += v[i]! * v[i]!
-    vs.push(v)
-    vvs[k] = vv
-    if (vv === 0) continue
-    for (let j = k; j < n; j++) reflect(v, vv, a.subarray(j * m, (j + 1) * m), k)
-  }
-  // Q = H_0 … H_{n−1} applied to the first n columns of the identity, last reflection first
-  const q = new Float64Array(m * n)
-  for (let j = 0; j < n; j++) q[j * m + j] = 1
-  for (let k = n - 1; k >= 0; k--) {
-    const vv = vvs[k]!
-    if (vv === 0) continue
-    const v = vs[k]!
-    // columns j < k are still e_j here: reflections H_i with i > k never touch them
-    for (let j = k; j < n; j++) reflect(v, vv, q.subarray(j * m, (j + 1) * m), k)
-  }
-  for (let j = 0; j < n; j++) {
-    const s = signs[j]!
-    if (s < 0) for (let i = 0; i < m; i++) q[j * m + i] = -q[j * m + i]!
-  }
-  return q
-}
-
-/**
  * A random matrix with orthonormal columns (rows ≥ cols) or rows (rows < cols), times `gain`, as
  * `torch.nn.init.orthogonal_`.
  *
@@ -143,7 +95,7 @@ export const orthogonal = (key: Random.Key, shape: readonly number[], gain = 1, 
     dtype: 'float64',
     ...(place.backend === undefined ? {} : { backend: place.backend }),
   }).toTypedArray()
-  const q = thinQ(Float64Array.from(g), m, n)
+  const q = thinQ(place.backend ?? defaultBackend(), Float64Array.from(g), m, n)
   // q is column-major m × n; the result is rows × cols row-major: Q itself if tall, else Qᵀ
   const out = new Array<number>(rows * cols)
   for (let r = 0; r < rows; r++)
