@@ -5,9 +5,9 @@
  */
 
 export { checkpoint } from './autodiff/checkpoint.js'
-export { type GradOf, type GradOptions, grad, hvp, linearize, valueAndGrad } from './autodiff/grad.js'
+export { type GradOf, type GradOptions, grad, hvp, linearize, valueAndGrad, valueAndGradWithAux } from './autodiff/grad.js'
 export { jvp } from './autodiff/jvp.js'
-export { vjp } from './autodiff/vjp.js'
+export { vjp, vjpWithAux } from './autodiff/vjp.js'
 export * from './Backend.js'
 export * from './create.js'
 export * from './DType.js'

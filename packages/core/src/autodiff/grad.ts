@@ -8,7 +8,7 @@ import { onesLike } from '../create.js'
 import { Tensor } from '../Tensor.js'
 import type { Tree } from '../Tree.js'
 import { jvp } from './jvp.js'
-import { vjp } from './vjp.js'
+import { vjp, vjpWithAux } from './vjp.js'
 
 /**
  * Which positional arguments to differentiate: one index (the gradient is that argument's type)
@@ -40,6 +40,27 @@ const checkScalar = (op: string, out: unknown): Tensor => {
   return out
 }
 
+/** The differentiated argument indices of `options`, checked against the argument count. */
+const argnumsOf = (options: GradOptions<number | readonly number[]>, count: number): readonly number[] => {
+  const nums: readonly number[] =
+    options.argnums === undefined ? [0] : typeof options.argnums === 'number' ? [options.argnums] : options.argnums
+  nums.forEach((n) => {
+    if (!Number.isInteger(n) || n < 0 || n >= count) {
+      throw new RangeError(`grad: argnums ${n} is out of range for ${count} argument(s)`)
+    }
+  })
+  return nums
+}
+
+/** `args` with the arguments at `nums` replaced by `picked`. */
+const pick = <A extends readonly Tree[]>(args: A, nums: readonly number[], picked: readonly Tree[]): A => {
+  const all: readonly Tree[] = args.map((a, i) => {
+    const k = nums.indexOf(i)
+    return k >= 0 ? picked[k] : a
+  })
+  return all as A
+}
+
 /**
  * `(...args) => [f(...args), ∇f(...args)]` for a scalar-valued `f`. The gradient has the type of
  * the differentiated argument(s) (see {@link GradOptions}); arguments that `f` does not use get
@@ -54,23 +75,45 @@ export const valueAndGrad =
     options: GradOptions<N> = {},
   ) =>
   (...args: A): [Tensor, GradOf<A, N>] => {
-    const nums: readonly number[] =
-      options.argnums === undefined ? [0] : typeof options.argnums === 'number' ? [options.argnums] : options.argnums
-    nums.forEach((n) => {
-      if (!Number.isInteger(n) || n < 0 || n >= args.length) {
-        throw new RangeError(`grad: argnums ${n} is out of range for ${args.length} argument(s)`)
-      }
-    })
-    const chosen = nums.map((n) => args[n])
-    const [value, pullback] = vjp((...picked: Tree[]) => {
-      const all: readonly Tree[] = args.map((a, i) => {
-        const k = nums.indexOf(i)
-        return k >= 0 ? picked[k] : a
-      })
-      return checkScalar('grad', f(...(all as A)))
-    }, chosen)
+    const nums = argnumsOf(options, args.length)
+    const [value, pullback] = vjp(
+      (...picked: Tree[]) => checkScalar('grad', f(...pick(args, nums, picked))),
+      nums.map((n) => args[n]),
+    )
     const grads = pullback(onesLike(value))
     return [value, (typeof options.argnums === 'number' || options.argnums === undefined ? grads[0] : grads) as GradOf<A, N>]
+  }
+
+/**
+ * {@link valueAndGrad} for an `f` that returns `[scalar, aux]`: `(...args) => [[value, aux],
+ * gradient]`, where `aux` (any tree: a recurrent state to carry on, metrics) comes back as plain
+ * values and is not differentiated (JAX's `value_and_grad(has_aux=True)`).
+ *
+ * @example
+ * const [[loss, state], grads] = valueAndGradWithAux((p: Params) => lossAndFinalState(p, batch))(params)
+ *
+ * @category transformations
+ * @since 0.1.0
+ */
+export const valueAndGradWithAux =
+  <A extends readonly Tree[], X extends Tree, N extends number | readonly number[] = 0>(
+    f: (...args: A) => readonly [Tensor, X],
+    options: GradOptions<N> = {},
+  ) =>
+  (...args: A): [readonly [Tensor, X], GradOf<A, N>] => {
+    const nums = argnumsOf(options, args.length)
+    const [value, pullback, aux] = vjpWithAux(
+      (...picked: Tree[]) => {
+        const [out, x] = f(...pick(args, nums, picked))
+        return [checkScalar('grad', out), x] as const
+      },
+      nums.map((n) => args[n]),
+    )
+    const grads = pullback(onesLike(value))
+    return [
+      [value, aux],
+      (typeof options.argnums === 'number' || options.argnums === undefined ? grads[0] : grads) as GradOf<A, N>,
+    ]
   }
 
 /**

@@ -67,12 +67,31 @@ export const backprop = (outputs: readonly (readonly [NodeRef, Tensor])[]): Map<
  * @since 0.1.0
  */
 export const vjp = <A extends readonly Tree[], O extends Tree>(f: (...args: A) => O, primals: A): [O, (cotangent: O) => A] => {
+  const [value, pullback] = vjpWithAux((...args: A) => [f(...args), []] as const, primals)
+  return [value, pullback]
+}
+
+/**
+ * {@link vjp} for an `f` that returns `[output, aux]`: `aux` (any tree, e.g. a recurrent state or
+ * metrics) is returned as plain values and is not differentiated — JAX's `has_aux`. Returns
+ * `[output, pullback, aux]`.
+ *
+ * @example
+ * const [loss, pullback, finalState] = vjpWithAux((p) => lossAndState(p, batch), [params])
+ *
+ * @category transformations
+ * @since 0.1.0
+ */
+export const vjpWithAux = <A extends readonly Tree[], O extends Tree, X extends Tree>(
+  f: (...args: A) => readonly [O, X],
+  primals: A,
+): [O, (cotangent: O) => A, X] => {
   const tag = freshTag('vjp')
   const [ps, def] = flatten(primals, 'primals')
   const leaves: Node[] = ps.map(() => ({ id: nextNodeId(), outputs: 1, inputs: [], backward: () => [] }))
-  let out: O
+  let result: readonly [O, X]
   try {
-    out = f(
+    result = f(
       ...(unflatten(
         def,
         ps.map((primal, i) => traced({ kind: 'tape', tag, primal, ref: { node: leaves[i] as Node, index: 0 } })),
@@ -81,6 +100,12 @@ export const vjp = <A extends readonly Tree[], O extends Tree>(f: (...args: A) =
   } finally {
     tag.alive = false
   }
+  const [out, auxOut] = result
+  const [xs, auxDef] = flatten(auxOut, 'aux')
+  const aux = unflatten(
+    auxDef,
+    xs.map((x) => primalAt(tag, x)),
+  ) as X
   const [os, outDef] = flatten(out, 'output')
   const outPrimals = os.map((o) => primalAt(tag, o))
   const outRefs = os.map((o): NodeRef | undefined => {
@@ -101,5 +126,5 @@ export const vjp = <A extends readonly Tree[], O extends Tree>(f: (...args: A) =
       ps.map((p, i) => cts.get(leaves[i] as Node)?.[0] ?? zerosLike(p)),
     ) as A
   }
-  return [value, pullback]
+  return [value, pullback, aux]
 }
