@@ -8,6 +8,7 @@
  */
 import type { Backend } from '@recur/core'
 import { binary, compare, where } from './kernels/binary.js'
+import { fused } from './kernels/fused.js'
 import { cast, fill, gather, oneHot, scatterAdd } from './kernels/indexing.js'
 import { concat, pad, reshape, slice, transpose } from './kernels/layout.js'
 import { matmul } from './kernels/matmul.js'
@@ -40,4 +41,6 @@ export const cpu: Backend = {
   oneHot,
   cast,
   fill,
+  /** The optional fused LSTM/GRU kernels (`kernels/fused.ts`). */
+  fused,
 }

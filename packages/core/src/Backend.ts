@@ -228,4 +228,46 @@ export interface Backend {
 
   /** A new array of `size(shape)` elements of `dtype`, each `value` (rounded to `dtype`). */
   readonly fill: (shape: Shape, dtype: DType, value: number) => ReadonlyData
+
+  /**
+   * Optional fused kernels (see {@link FusedKernels}). Core uses each one that is present and
+   * computes the same thing from the required kernels when it is absent.
+   */
+  readonly fused?: FusedKernels
+}
+
+/**
+ * Optional fused recurrent-cell kernels. Each is one pass over its operands, with no intermediate
+ * arrays. All operands share one dtype (the output dtype) and the same leading dimensions `…`
+ * (any number, possibly none), and are row-major over the last axis. `σ` is the `sigmoid` of
+ * {@link unaryOps}; `tanh` is `Math.tanh`. The semantics are those of the composed definitions
+ * `composedLstmGates`, `composedLstmGatesBackward`, `composedGruGates` and
+ * `composedGruGatesBackward` in core (a float32 kernel should round where they do: after every
+ * operation).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FusedKernels {
+  /**
+   * LSTM gates: `gates` `(…, 4H)` holds the pre-activations i, f, g, o; `c` `(…, H)`. Output
+   * `(…, 2H)`: `[h, c']` with `c' = σ(f)·c + σ(i)·tanh(g)`, `h = σ(o)·tanh(c')`.
+   */
+  readonly lstmGates?: (gates: Operand, c: Operand) => ReadonlyData
+  /**
+   * The pullback of `lstmGates` at `gates` `(…, 4H)`, `c` `(…, H)` of the cotangent `ct`
+   * `(…, 2H)` (`[dh, dc']`). Output `(…, 5H)`: `[d gates (4H), d c (H)]`.
+   */
+  readonly lstmGatesBackward?: (gates: Operand, c: Operand, ct: Operand) => ReadonlyData
+  /**
+   * GRU gates with the reset gate applied after the recurrent product (PyTorch): `xp` `(…, 3H)` =
+   * x·W_ihᵀ + b_ih, `hp` `(…, 3H)` = h·W_hhᵀ + b_hh, `h` `(…, H)`, each split r, z, n. Output
+   * `(…, H)`: `n + z·(h − n)` with `r = σ(x_r + h_r)`, `z = σ(x_z + h_z)`, `n = tanh(x_n + r·h_n)`.
+   */
+  readonly gruGates?: (xp: Operand, hp: Operand, h: Operand) => ReadonlyData
+  /**
+   * The pullback of `gruGates` at `xp`, `hp` `(…, 3H)`, `h` `(…, H)` of the cotangent `ct`
+   * `(…, H)`. Output `(…, 7H)`: `[d xp (3H), d hp (3H), d h (H)]`.
+   */
+  readonly gruGatesBackward?: (xp: Operand, hp: Operand, h: Operand, ct: Operand) => ReadonlyData
 }

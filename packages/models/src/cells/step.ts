@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { add, matmul, mul, relu, sigmoid, slice, sub, type Tensor, tanh } from '@recur/core'
+import { add, gruGates, lstmGates, matmul, mul, relu, sigmoid, slice, sub, type Tensor, tanh } from '@recur/core'
 import type { Mode } from '../config.js'
 
 /**
@@ -98,32 +98,25 @@ export const recur =
         return [{ h: next }, next]
       }
       case 'LSTM': {
-        const [i, f, g, o] = chunk(add(xp, affine(h, p.weight_hh, p.bias_hh)), 4) as [Tensor, Tensor, Tensor, Tensor]
-        const c = add(mul(sigmoid(f), state.c ?? missing('c')), mul(sigmoid(i), tanh(g)))
-        const full = mul(sigmoid(o), tanh(c))
+        // One fused primitive for the gates: c = σ(f)⊙c₀ + σ(i)⊙tanh(g), full = σ(o)⊙tanh(c)
+        const [full, c] = lstmGates(add(xp, affine(h, p.weight_hh, p.bias_hh)), state.c ?? missing('c'))
         const next = p.weight_hr === undefined ? full : matmul(full, p.weight_hr, { transposeB: true })
         return [{ h: next, c }, next]
       }
       case 'GRU': {
-        const [xr, xz, xn] = chunk(xp, 3) as [Tensor, Tensor, Tensor]
-        let r: Tensor
-        let z: Tensor
-        let n: Tensor
         if (resetAfter) {
-          // PyTorch: one recurrent matmul, the reset gate applied after it: r ⊙ (W_hn h + b_hn)
-          const [hr, hz, hn] = chunk(affine(h, p.weight_hh, p.bias_hh), 3) as [Tensor, Tensor, Tensor]
-          r = sigmoid(add(xr, hr))
-          z = sigmoid(add(xz, hz))
-          n = tanh(add(xn, mul(r, hn)))
-        } else {
-          // Keras / TF.js / ONNX linear_before_reset = 0: the reset gate applied before: W_hn (r ⊙ h) + b_hn
-          const [wr, wz, wn] = chunk3rows(p.weight_hh)
-          const [br, bz, bn] =
-            p.bias_hh === undefined ? [undefined, undefined, undefined] : (chunk(p.bias_hh, 3) as [Tensor, Tensor, Tensor])
-          r = sigmoid(add(xr, affine(h, wr, br)))
-          z = sigmoid(add(xz, affine(h, wz, bz)))
-          n = tanh(add(xn, affine(mul(r, h), wn, bn)))
+          // PyTorch: one recurrent matmul, the reset gate applied after it: r ⊙ (W_hn h + b_hn), fused
+          const next = gruGates(xp, affine(h, p.weight_hh, p.bias_hh), h)
+          return [{ h: next }, next]
         }
+        // Keras / TF.js / ONNX linear_before_reset = 0: the reset gate applied before: W_hn (r ⊙ h) + b_hn
+        const [xr, xz, xn] = chunk(xp, 3) as [Tensor, Tensor, Tensor]
+        const [wr, wz, wn] = chunk3rows(p.weight_hh)
+        const [br, bz, bn] =
+          p.bias_hh === undefined ? [undefined, undefined, undefined] : (chunk(p.bias_hh, 3) as [Tensor, Tensor, Tensor])
+        const r = sigmoid(add(xr, affine(h, wr, br)))
+        const z = sigmoid(add(xz, affine(h, wz, bz)))
+        const n = tanh(add(xn, affine(mul(r, h), wn, bn)))
         const next = add(n, mul(z, sub(h, n)))
         return [{ h: next }, next]
       }

@@ -23,12 +23,13 @@ import { type Backend, type DType, epsilon, type Operand, type ReadonlyData } fr
 import fc from 'fast-check'
 
 /**
- * The kernels of the `Backend` interface.
+ * The required kernels of the `Backend` interface (the optional `fused` kernels have their own
+ * cases in `fusedCases.ts`).
  *
  * @category model
  * @since 0.1.0
  */
-export type KernelName = Exclude<keyof Backend, 'name'>
+export type KernelName = Exclude<keyof Backend, 'name' | 'fused'>
 
 /**
  * One kernel call to compare between backends.

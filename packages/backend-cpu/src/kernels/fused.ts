@@ -1,0 +1,137 @@
+/**
+ * Fused recurrent-cell kernels (the optional `fused` member of the Backend interface): the
+ * elementwise part of an LSTM step and of a reset-after GRU step, and their pullbacks, each one
+ * pass over its operands that allocates only its output.
+ *
+ * Numerics: the forward kernels evaluate the composed definitions in core in the same order with
+ * the same `sigmoid` and `Math.tanh` as the unary kernels, and in float32 they round after every
+ * operation as the composed kernels do (`Math.fround`), so their values are identical to the
+ * composition. The backward kernels keep intermediates in float64 and round once.
+ *
+ * Layout: every operand is row-major with the same leading dimensions; `H` is read from the last
+ * axis of the state operand; rows = elements of that operand / H.
+ */
+import { allocate, type FusedKernels, type Operand, type ReadonlyData } from '@recur/core'
+import { sigmoid } from './unary.js'
+
+type Round = (v: number) => number
+const exact: Round = (v) => v
+const rounding = (x: Operand): Round => (x.dtype === 'float32' ? Math.fround : exact)
+
+/** The hidden size and number of rows of a state operand `(…, H)`. */
+const layout = (state: Operand): readonly [h: number, rows: number] => {
+  const h = state.shape[state.shape.length - 1] ?? 0
+  return [h, h === 0 ? 0 : state.data.length / h]
+}
+
+/** `gates` `(…, 4H)` (i, f, g, o), `c` `(…, H)` → `[h, c']` `(…, 2H)`. */
+const lstmGates = (gates: Operand, c: Operand): ReadonlyData => {
+  const [H, rows] = layout(c)
+  const fr = rounding(c)
+  const g = gates.data
+  const s = c.data
+  const out = allocate(c.dtype, 2 * H * rows)
+  for (let r = 0; r < rows; r++) {
+    const gi = 4 * H * r
+    const si = H * r
+    const oi = 2 * H * r
+    for (let j = 0; j < H; j++) {
+      const i = fr(sigmoid(g[gi + j]!))
+      const f = fr(sigmoid(g[gi + H + j]!))
+      const u = fr(Math.tanh(g[gi + 2 * H + j]!))
+      const o = fr(sigmoid(g[gi + 3 * H + j]!))
+      const next = fr(fr(f * s[si + j]!) + fr(i * u))
+      out[oi + j] = o * fr(Math.tanh(next))
+      out[oi + H + j] = next
+    }
+  }
+  return out
+}
+
+/** The pullback of `lstmGates`: ct `(…, 2H)` = `[dh, dc']` → `(…, 5H)` = `[d gates, d c]`. */
+const lstmGatesBackward = (gates: Operand, c: Operand, ct: Operand): ReadonlyData => {
+  const [H, rows] = layout(c)
+  const g = gates.data
+  const s = c.data
+  const d = ct.data
+  const out = allocate(c.dtype, 5 * H * rows)
+  for (let r = 0; r < rows; r++) {
+    const gi = 4 * H * r
+    const si = H * r
+    const di = 2 * H * r
+    const oi = 5 * H * r
+    for (let j = 0; j < H; j++) {
+      const i = sigmoid(g[gi + j]!)
+      const f = sigmoid(g[gi + H + j]!)
+      const u = Math.tanh(g[gi + 2 * H + j]!)
+      const o = sigmoid(g[gi + 3 * H + j]!)
+      const prev = s[si + j]!
+      const tc = Math.tanh(f * prev + i * u)
+      const dh = d[di + j]!
+      const dc = d[di + H + j]! + dh * o * (1 - tc * tc)
+      out[oi + j] = dc * u * i * (1 - i)
+      out[oi + H + j] = dc * prev * f * (1 - f)
+      out[oi + 2 * H + j] = dc * i * (1 - u * u)
+      out[oi + 3 * H + j] = dh * tc * o * (1 - o)
+      out[oi + 4 * H + j] = dc * f
+    }
+  }
+  return out
+}
+
+/** xp, hp `(…, 3H)` (r, z, n), h `(…, H)` → `n + z·(h − n)` `(…, H)`. */
+const gruGates = (xp: Operand, hp: Operand, h: Operand): ReadonlyData => {
+  const [H, rows] = layout(h)
+  const fr = rounding(h)
+  const x = xp.data
+  const p = hp.data
+  const s = h.data
+  const out = allocate(h.dtype, H * rows)
+  for (let row = 0; row < rows; row++) {
+    const gi = 3 * H * row
+    const si = H * row
+    for (let j = 0; j < H; j++) {
+      const r = fr(sigmoid(fr(x[gi + j]! + p[gi + j]!)))
+      const z = fr(sigmoid(fr(x[gi + H + j]! + p[gi + H + j]!)))
+      const n = fr(Math.tanh(fr(x[gi + 2 * H + j]! + fr(r * p[gi + 2 * H + j]!))))
+      out[si + j] = n + fr(z * fr(s[si + j]! - n))
+    }
+  }
+  return out
+}
+
+/** The pullback of `gruGates`: ct `(…, H)` → `(…, 7H)` = `[d xp, d hp, d h]`. */
+const gruGatesBackward = (xp: Operand, hp: Operand, h: Operand, ct: Operand): ReadonlyData => {
+  const [H, rows] = layout(h)
+  const x = xp.data
+  const p = hp.data
+  const s = h.data
+  const d = ct.data
+  const out = allocate(h.dtype, 7 * H * rows)
+  for (let row = 0; row < rows; row++) {
+    const gi = 3 * H * row
+    const si = H * row
+    const oi = 7 * H * row
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(x[gi + j]! + p[gi + j]!)
+      const z = sigmoid(x[gi + H + j]! + p[gi + H + j]!)
+      const hn = p[gi + 2 * H + j]!
+      const n = Math.tanh(x[gi + 2 * H + j]! + r * hn)
+      const dy = d[si + j]!
+      const dn = dy * (1 - z) * (1 - n * n)
+      const dr = dn * hn * r * (1 - r)
+      const dz = dy * (s[si + j]! - n) * z * (1 - z)
+      out[oi + j] = dr
+      out[oi + H + j] = dz
+      out[oi + 2 * H + j] = dn
+      out[oi + 3 * H + j] = dr
+      out[oi + 4 * H + j] = dz
+      out[oi + 5 * H + j] = dn * r
+      out[oi + 6 * H + j] = dy * z
+    }
+  }
+  return out
+}
+
+/** The fused kernels of the CPU backend, float32 and float64. */
+export const fused: FusedKernels = { lstmGates, lstmGatesBackward, gruGates, gruGatesBackward }
