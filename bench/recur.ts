@@ -1,0 +1,169 @@
+/**
+ * recur's side of the benchmark: one workload (one variant) per process, through the public API
+ * only (`@recur/core`, `@recur/backend-cpu`, `@recur/models`), so that faster kernels land here
+ * without changes. Run by bench/run.ts as
+ * `node --expose-gc --conditions=@recur/source --import tsx bench/recur.ts '<job JSON>'`.
+ *
+ * - W1/W2: `run` (a one-layer LSTM/GRU over `(L, N, I)`), a linear head to O outputs at every
+ *   step, `mse`, `valueAndGrad`, one `sgd` update with `applyUpdates`.
+ * - W3: `cell(...).step` fed one `(1, I)` input at a time (streaming inference).
+ * - W4: `run` forward only.
+ * - W5: the W1 model over L = 1,000 as `scan(cell.step, …)`, plain or with
+ *   `{ checkpoint: ⌈√L⌉ }`, the same code otherwise; `vjp` splits the step so the memory held
+ *   between the forward and the backward pass is measured as packages/core/bench/ad.ts does.
+ */
+import { cpu } from '../packages/backend-cpu/src/index.js'
+import { add, fromTypedArray, matmul, scalar, scan, type Tensor, valueAndGrad, vjp } from '../packages/core/src/index.js'
+import { applyUpdates, type CellParams, cell, config, mse, run, type State, sgd } from '../packages/models/src/index.js'
+import { progress, rss, rssFields, runChild, timeSteps, toMiB } from './child.js'
+import { type ChildResult, type Job, type Sizes, type StreamName, segmentLength, shapeOf, valuesOf } from './spec.js'
+
+const side = 'recur'
+const place = { backend: cpu, dtype: 'float32' } as const
+const seededTensor = (s: Sizes, name: StreamName): Tensor => fromTypedArray(valuesOf(s, name), shapeOf(s, name), place)
+
+type Params = { readonly cell: CellParams; readonly head_w: Tensor; readonly head_b: Tensor }
+
+const initial = (s: Sizes): Params => ({
+  cell: {
+    weight_ih: seededTensor(s, 'weight_ih'),
+    weight_hh: seededTensor(s, 'weight_hh'),
+    bias_ih: seededTensor(s, 'bias_ih'),
+    bias_hh: seededTensor(s, 'bias_hh'),
+  },
+  head_w: seededTensor(s, 'head_w'),
+  head_b: seededTensor(s, 'head_b'),
+})
+
+/** The layer's state_dict names (`weight_ih_l0`, …) for a cell's parameters. */
+const layerParams = (p: CellParams): Readonly<Record<string, Tensor>> =>
+  Object.fromEntries(Object.entries(p).map(([k, v]) => [`${k}_l0`, v]))
+
+const head = (p: Params, hs: Tensor): Tensor => add(matmul(hs, p.head_w, { transposeB: true }), p.head_b)
+
+const layerConfig = (s: Sizes) => config({ mode: s.mode, inputSize: s.I, hiddenSize: s.H })
+const cellOf = (s: Sizes) => cell({ mode: s.mode, inputSize: s.I, hiddenSize: s.H })
+
+/** W1/W2: forward, BPTT and one SGD step per call. */
+const train = async (job: Job): Promise<ChildResult> => {
+  const s = job.sizes
+  const c = layerConfig(s)
+  const x = seededTensor(s, 'x')
+  const y = seededTensor(s, 'y')
+  const opt = sgd(job.learningRate)
+  let params = initial(s)
+  let state = opt.init(params)
+  const loss = (p: Params): Tensor => mse(head(p, run(c, layerParams(p.cell), x).output), y)
+  const losses: number[] = []
+  const before = rss().now
+  const samples = await timeSteps(side, job, () => {
+    const [value, grads] = valueAndGrad(loss)(params)
+    const [updates, next] = opt.update(grads, state)
+    params = applyUpdates(params, updates)
+    state = next
+    losses.push(value.item())
+    return undefined
+  })
+  return { ok: true, samplesMs: samples, losses, ...rssFields(before), threads: 1, version: 'workspace' }
+}
+
+/** W3: one `(1, I)` input at a time through `cell.step`; a run is the whole stream of L steps. */
+const stream = async (job: Job): Promise<ChildResult> => {
+  const s = job.sizes
+  const lstm = cellOf(s)
+  const step = lstm.step(initial(s).cell)
+  const all = valuesOf(s, 'x')
+  const xs = Array.from({ length: s.L }, (_, t) => fromTypedArray(all.subarray(t * s.I, (t + 1) * s.I), [1, s.I], place))
+  const before = rss().now
+  const samples = await timeSteps(side, job, () => {
+    let st: State = lstm.initialState(1, place)
+    for (const x of xs) st = step(st, x)[0]
+    return undefined
+  })
+  return { ok: true, samplesMs: samples, ...rssFields(before), threads: 1, version: 'workspace' }
+}
+
+/** W4: `run` forward over the whole batch. */
+const infer = async (job: Job): Promise<ChildResult> => {
+  const s = job.sizes
+  const c = layerConfig(s)
+  const p = layerParams(initial(s).cell)
+  const x = seededTensor(s, 'x')
+  const before = rss().now
+  const samples = await timeSteps(side, job, () => {
+    run(c, p, x)
+    return undefined
+  })
+  return { ok: true, samplesMs: samples, ...rssFields(before), threads: 1, version: 'workspace' }
+}
+
+const collect = (): number => {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error('W5 needs node --expose-gc (bench/run.ts sets it)')
+  for (let i = 0; i < 4; i++) gc()
+  const m = process.memoryUsage()
+  return m.heapUsed + m.arrayBuffers
+}
+
+/** W5: the W1 step over a long sequence via `scan(cell.step)`, plain or checkpointed. */
+const longBptt = async (job: Job): Promise<ChildResult> => {
+  const s = job.sizes
+  const lstm = cellOf(s)
+  const x = seededTensor(s, 'x')
+  const y = seededTensor(s, 'y')
+  const opt = sgd(job.learningRate)
+  const segments = job.variant === 'checkpoint' ? segmentLength(s) : undefined
+  const loss = (p: Params): Tensor => {
+    const [, hs] = scan(
+      lstm.step(p.cell),
+      lstm.initialState(s.N, place),
+      x,
+      segments === undefined ? {} : { checkpoint: segments },
+    )
+    return mse(head(p, hs), y)
+  }
+  let params = initial(s)
+  let state = opt.init(params)
+  const losses: number[] = []
+  let held = Number.NaN
+  const before = rss().now
+  const samples = await timeSteps(side, job, () => {
+    const base = Number.isNaN(held) ? collect() : 0
+    const t0 = performance.now()
+    const [value, pullback] = vjp(loss, [params])
+    const t1 = performance.now()
+    if (Number.isNaN(held)) held = collect() - base
+    const t2 = performance.now()
+    const [grads] = pullback(scalar(1, place))
+    const [updates, next] = opt.update(grads, state)
+    params = applyUpdates(params, updates)
+    state = next
+    losses.push(value.item())
+    return t1 - t0 + (performance.now() - t2)
+  })
+  progress(side, `W5 ${job.variant}: held between forward and backward ${toMiB(held).toFixed(1)} MiB`)
+  return {
+    ok: true,
+    samplesMs: samples,
+    losses,
+    ...rssFields(before),
+    heldMiB: toMiB(held),
+    threads: 1,
+    version: 'workspace',
+    notes: segments === undefined ? [] : [`checkpoint segments of ${segments} steps`],
+  }
+}
+
+runChild(async (job) => {
+  switch (job.workload) {
+    case 'W1':
+    case 'W2':
+      return train(job)
+    case 'W3':
+      return stream(job)
+    case 'W4':
+      return infer(job)
+    case 'W5':
+      return longBptt(job)
+  }
+})

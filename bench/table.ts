@@ -1,0 +1,187 @@
+/**
+ * The benchmark's report: Markdown tables of medians, GFLOP/s and peer/recur ratios, the W5
+ * memory table, the loss sanity check and the machine, from the raw results of one run.
+ */
+import { type ChildResult, flopsOf, median, type Sizes, type Variant, type WorkloadId, workloads } from './spec.js'
+
+/** One child's outcome. */
+export interface Row {
+  readonly workload: WorkloadId
+  readonly variant: Variant
+  readonly side: string
+  readonly result: ChildResult
+}
+
+/** Everything one run produced (also written as JSON). */
+export interface Report {
+  readonly command: string
+  readonly machine: Readonly<Record<string, string>>
+  readonly sides: readonly string[]
+  /** Sides that could not run at all, with the reason. */
+  readonly unavailable: Readonly<Record<string, string>>
+  readonly sizes: Readonly<Partial<Record<WorkloadId, Sizes>>>
+  readonly rows: readonly Row[]
+}
+
+const find = (r: Report, w: WorkloadId, v: Variant, side: string) =>
+  r.rows.find((x) => x.workload === w && x.variant === v && x.side === side)?.result
+
+const timeOf = (res: ChildResult | undefined): number | undefined =>
+  res?.ok === true && res.samplesMs.length > 0 ? median(res.samplesMs) : undefined
+
+/** The unit a workload's time is shown in, and the scale from milliseconds. */
+const unitOf = (w: WorkloadId, s: Sizes): { readonly unit: string; readonly scale: number } =>
+  w === 'W3'
+    ? { unit: 'µs/step', scale: 1000 / s.L }
+    : w === 'W5'
+      ? { unit: 's/step', scale: 1 / 1000 }
+      : { unit: 'ms', scale: 1 }
+
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2))
+
+const rowLabel = (w: WorkloadId, v: Variant, s: Sizes): string => {
+  const base = `${w} ${workloads[w].title}`
+  return w === 'W5' ? `${base}, ${v === 'plain' ? 'plain BPTT' : `checkpoint ⌈√${s.L}⌉`}` : base
+}
+
+const cell = (r: Report, w: WorkloadId, v: Variant, side: string, s: Sizes, notes: string[]): string => {
+  const res = find(r, w, v, side)
+  if (res === undefined) return r.unavailable[side] === undefined ? '' : '—'
+  if (!res.ok) {
+    notes.push(`${side} ${w}${w === 'W5' ? ` ${v}` : ''}: ${res.skipped === true ? '' : 'failed: '}${res.error.split('\n')[0]}`)
+    return res.skipped === true ? 'n/a' : 'failed'
+  }
+  if (res.notes !== undefined && res.notes.length > 0)
+    notes.push(`${side} ${w}${w === 'W5' ? ` ${v}` : ''}: ${res.notes.join('; ')}`)
+  const ms = timeOf(res) ?? Number.NaN
+  const { scale } = unitOf(w, s)
+  const gflops = w === 'W3' ? '' : ` (${fmt(flopsOf(workloads[w], s) / (ms / 1000) / 1e9)} GFLOP/s)`
+  return `${fmt(ms * scale)}${gflops}, n=${res.samplesMs.length}`
+}
+
+const ratio = (r: Report, w: WorkloadId, v: Variant, side: string): string => {
+  const base = timeOf(find(r, w, v, 'recur'))
+  const t = timeOf(find(r, w, v, side))
+  return base === undefined || t === undefined ? '—' : `${fmt(t / base)}×`
+}
+
+const table = (head: readonly string[], body: readonly (readonly string[])[]): string =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n')
+
+const cases = (r: Report): [WorkloadId, Variant, Sizes][] =>
+  Object.entries(r.sizes).flatMap(([w, s]) =>
+    workloads[w as WorkloadId].variants.map((v) => [w as WorkloadId, v, s] as [WorkloadId, Variant, Sizes]),
+  )
+
+const timeTables = (r: Report, notes: string[]): string => {
+  const peers = r.sides.filter((s) => s !== 'recur')
+  const times = cases(r).map(([w, v, s]) => [
+    rowLabel(w, v, s),
+    unitOf(w, s).unit,
+    ...r.sides.map((side) => cell(r, w, v, side, s, notes)),
+  ])
+  const ratios = cases(r).map(([w, v, s]) => [rowLabel(w, v, s), ...peers.map((side) => ratio(r, w, v, side))])
+  return [
+    '### Median time (after warm-up), n = timed runs',
+    '',
+    table(['workload', 'unit', ...r.sides], times),
+    '',
+    '### Ratio peer / recur (median time; above 1 = recur is faster)',
+    '',
+    table(['workload', ...peers], ratios),
+  ].join('\n')
+}
+
+const memoryTable = (r: Report): string | undefined => {
+  const s = r.sizes.W5
+  if (s === undefined) return undefined
+  const mib = (x: number | undefined): string => (x === undefined ? '—' : x.toFixed(0))
+  const body = r.sides.map((side) => {
+    const cols = (['plain', 'checkpoint'] as const).flatMap((v) => {
+      const res = find(r, 'W5', v, side)
+      if (res === undefined || !res.ok) return ['—', '—', '—']
+      const held = res.heldMiB === undefined ? '' : `; held ${mib(res.heldMiB)}`
+      return [mib(res.peakRssMiB), `${mib(res.rssGrowthMiB)}${held}`, fmt((timeOf(res) ?? Number.NaN) / 1000)]
+    })
+    return [side, ...cols]
+  })
+  return [
+    `### W5 long-BPTT memory (L = ${s.L}, batch ${s.N}, hidden ${s.H}): each variant in a fresh process`,
+    '',
+    'Peak RSS = the process high-water mark (getrusage maxRSS); growth = peak minus the RSS just before the first',
+    'step; recur\'s "held" = heap + array buffers held between the forward and the backward pass, after GC (as',
+    'packages/core/bench/ad.ts measures). All MiB; time in s (one step).',
+    '',
+    table(['side', 'plain peak', 'plain growth', 'plain s', 'checkpoint peak', 'checkpoint growth', 'checkpoint s'], body),
+  ].join('\n')
+}
+
+const lossesOf = (r: Report, w: WorkloadId, v: Variant, side: string): readonly number[] | undefined => {
+  const res = find(r, w, v, side)
+  return res?.ok === true ? res.losses : undefined
+}
+
+/** Loss before the first update and after one update, recur beside each peer that used the seeded weights. */
+const sanity = (r: Report): string | undefined => {
+  const lines: string[] = []
+  const rel = (a: number, b: number): string => (Math.abs(a - b) / Math.max(Math.abs(a), 1e-30)).toExponential(1)
+  for (const [w, v] of cases(r)) {
+    if (workloads[w].kind !== 'train') continue
+    const mine = lossesOf(r, w, v, 'recur')
+    const [l0, l1] = mine ?? []
+    if (l0 === undefined) continue
+    const peers = r.sides.filter((s) => s === 'torch' || (s.startsWith('tfjs') && w === 'W1'))
+    const parts = peers.flatMap((side) => {
+      const [p0, p1] = lossesOf(r, w, v, side) ?? []
+      if (p0 === undefined) return []
+      const after =
+        l1 === undefined || p1 === undefined ? '' : `, after one SGD step ${p1.toPrecision(7)} (rel. diff ${rel(l1, p1)})`
+      return [`${side} ${p0.toPrecision(7)} (rel. diff ${rel(l0, p0)})${after}`]
+    })
+    if (parts.length === 0) continue
+    const own = l1 === undefined ? '' : `, after one SGD step ${l1.toPrecision(7)}`
+    lines.push(`- ${rowLabel(w, v, r.sizes[w] as Sizes)}: recur ${l0.toPrecision(7)}${own}; ${parts.join('; ')}`)
+  }
+  if (lines.length === 0) return undefined
+  return [
+    '### Sanity: MSE loss on identical seeded weights and inputs',
+    '',
+    ...lines,
+    '',
+    "(tfjs's LSTM has one bias vector, b_ih + b_hh, so its loss after an update differs by design; its GRU applies the",
+    'reset gate before the matmul, so W2 is compared with torch only; brain.js builds its own weights.)',
+  ].join('\n')
+}
+
+/** The whole Markdown report. */
+export const render = (r: Report): string => {
+  const notes: string[] = []
+  const times = timeTables(r, notes)
+  const sizes = Object.entries(r.sizes).map(
+    ([w, s]) =>
+      `- ${w} ${workloads[w as WorkloadId].title}: ${s.mode}, input ${s.I}, hidden ${s.H}, batch ${s.N}, ${w === 'W3' ? 'steps' : 'sequence'} ${s.L}${s.O > 0 ? `, linear head to ${s.O} at every step` : ''}; ${(flopsOf(workloads[w as WorkloadId], s) / 1e9).toPrecision(3)} GFLOP`,
+  )
+  const unavailable = Object.entries(r.unavailable).map(([side, why]) => `- ${side}: ${why}`)
+  return [
+    `## recur side-by-side benchmark (float32)`,
+    '',
+    `Command: \`${r.command}\``,
+    '',
+    ...Object.entries(r.machine).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    times,
+    '',
+    memoryTable(r) ?? '',
+    '',
+    sanity(r) ?? '',
+    '',
+    '### Workloads',
+    '',
+    ...sizes,
+    '',
+    'GFLOP/s = matmul FLOPs / median time: forward = 2·L·N·((I + H)·G·H + H·O) (G = 4 LSTM, 3 GRU), a training',
+    'step = 3 × forward; elementwise work is not counted.',
+    ...(notes.length + unavailable.length > 0 ? ['', '### Notes', '', ...unavailable, ...notes.map((n) => `- ${n}`)] : []),
+    '',
+  ].join('\n')
+}
