@@ -11,7 +11,7 @@ import { binary, compare, where } from './kernels/binary.js'
 import { fused } from './kernels/fused.js'
 import { cast, fill, gather, oneHot, scatterAdd } from './kernels/indexing.js'
 import { concat, pad, reshape, slice, transpose } from './kernels/layout.js'
-import { matmul } from './kernels/matmul.js'
+import { matmul } from './kernels/matmulCpu.js'
 import { argReduce, reduce } from './kernels/reduce.js'
 import { unary } from './kernels/unary.js'
 

@@ -241,8 +241,12 @@ const gemmDots = (a: View, b: View, m: number, n: number, k: number, out: Float3
 /**
  * The element offset of the matrix at each batch index (row-major over `batch`) in a row-major
  * operand of `shape`, whose batch dimensions broadcast to `batch` (a dimension of 1 repeats).
+ * Shared with the WebAssembly driver (`matmulWasm.ts`).
+ *
+ * @category internal
+ * @since 0.1.0
  */
-const batchOffsets = (shape: Shape, batch: Shape, matrixSize: number): number[] => {
+export const batchOffsets = (shape: Shape, batch: Shape, matrixSize: number): number[] => {
   const steps = new Array<number>(batch.length)
   let stride = matrixSize
   for (let d = batch.length - 1; d >= 0; d--) {

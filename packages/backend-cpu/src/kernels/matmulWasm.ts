@@ -1,0 +1,75 @@
+/**
+ * The WebAssembly SIMD matmul: `Backend.matmul` semantics (batched, broadcast batch dimensions,
+ * transpose flags) over the packed, cache-blocked f64x2 kernel of `assembly/matmul.ts`.
+ *
+ * Each call copies both operands into the module's memory (an arena reused across calls, see
+ * `wasmModule.ts`), runs one kernel call per product of the batch, and copies the result out into
+ * a fresh typed array: inputs are never written, and results never alias wasm memory.
+ *
+ * Sums are float64 and a float32 result is rounded once, as in the JavaScript kernel, so both give
+ * results within the conformance tolerances of the reference (they differ only in summation
+ * order).
+ *
+ * @since 0.1.0
+ */
+import type { Operand, Shape } from '@recur/core'
+import { batchOffsets } from './matmul.js'
+import { align16, reserve, wasm } from './wasmModule.js'
+
+/** Copies `data` (an operand's elements) into `buffer` from byte `at`, as float64 or float32. */
+const copyIn = (buffer: ArrayBuffer, at: number, data: Operand['data'], double: boolean): void => {
+  const view = double ? new Float64Array(buffer, at, data.length) : new Float32Array(buffer, at, data.length)
+  if (data instanceof Float32Array || data instanceof Float64Array) view.set(data)
+  else for (let i = 0; i < data.length; i++) view[i] = data[i] ?? 0
+}
+
+/**
+ * Batched matrix product, as `Backend.matmul`, on the WebAssembly kernel: `a` is
+ * `[...batchA, m, k]` (`[k, m]` with `transposeA`), `b` is `[...batchB, k, n]` (`[n, k]` with
+ * `transposeB`), and the batch dimensions broadcast to those of `outShape = [...batch, m, n]`.
+ * Returns a fresh array of `a.dtype`, whose entries are float64 sums rounded once for float32.
+ *
+ * @category kernels
+ * @since 0.1.0
+ */
+export const matmulWasm = (
+  a: Operand,
+  b: Operand,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: Shape,
+): Float32Array | Float64Array => {
+  const rank = outShape.length
+  const m = outShape[rank - 2] ?? 0
+  const n = outShape[rank - 1] ?? 0
+  const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
+  let total = 1
+  for (const d of outShape) total *= d
+  const double = a.dtype === 'float64'
+  if (total === 0 || k === 0) return double ? new Float64Array(total) : new Float32Array(total)
+  const batch = outShape.slice(0, rank - 2)
+  const aOffsets = batchOffsets(a.shape, batch, m * k)
+  const bOffsets = batchOffsets(b.shape, batch, k * n)
+  const [ars, acs] = transposeA ? [1, m] : [k, 1]
+  const [brs, bcs] = transposeB ? [1, k] : [n, 1]
+  // When every batch entry shares b and a's matrices are consecutive, the batch is one product
+  // of (batch·m) rows.
+  const stacked = !transposeA && bOffsets.every((o) => o === 0) && aOffsets.every((o, t) => o === t * m * k)
+  const rows = stacked ? aOffsets.length * m : m
+  const products = stacked ? 1 : aOffsets.length
+  const size = double ? 8 : 4
+  const work = align16(wasm.heapBase)
+  const aAt = align16(work + wasm.workBytes(rows, n, k))
+  const bAt = align16(aAt + a.data.length * size)
+  const cAt = align16(bAt + b.data.length * size)
+  const outAt = align16(cAt + wasm.paddedRows(rows) * wasm.paddedCols(n) * 8)
+  const buffer = reserve('matmul', outAt + total * size)
+  copyIn(buffer, aAt, a.data, double)
+  copyIn(buffer, bAt, b.data, double)
+  for (let t = 0; t < products; t++) {
+    const aFrom = aAt + (aOffsets[t] ?? 0) * size
+    const bFrom = bAt + (bOffsets[t] ?? 0) * size
+    wasm.gemm(double ? 1 : 0, aFrom, ars, acs, bFrom, brs, bcs, rows, n, k, work, cAt, outAt + t * rows * n * size)
+  }
+  return double ? new Float64Array(buffer, outAt, total).slice() : new Float32Array(buffer, outAt, total).slice()
+}

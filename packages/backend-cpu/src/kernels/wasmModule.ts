@@ -1,0 +1,145 @@
+/**
+ * The compiled WebAssembly kernels (`assembly/matmul.ts` → `wasm/matmul.wasm`), instantiated
+ * synchronously when this module is first imported, and the scratch arena in its memory.
+ *
+ * The `.wasm` is a generated file: `node scripts/build-wasm.mjs` at the repository root compiles
+ * it, and every entry point (`build`, `test`, `main`, `smoke`, the benches) runs that first. It is
+ * found relative to the package root (`src/kernels/` and `dist/kernels/` are both two levels
+ * below it), so the backend loads the same file from its sources (tests) and from `dist/`.
+ *
+ * Memory: one module-level arena, grown on demand and reused by every call; nothing in it outlives
+ * a call (kernels copy their operands in and their result out), so it is invisible to callers.
+ *
+ * @since 0.1.0
+ */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * The part of the JavaScript WebAssembly API used here, typed locally: TypeScript declares the
+ * `WebAssembly` namespace only in its DOM libraries, which this package does not load.
+ */
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object
+  readonly Instance: new (module: object, imports: object) => { readonly exports: object }
+}
+
+/** A `WebAssembly.Memory`, as far as used here. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  readonly grow: (pages: number) => number
+}
+
+/** The exported functions of the module (see `assembly/matmul.ts` for their contracts). */
+export interface WasmKernels {
+  /** The module's memory; the caller's from {@link WasmKernels.heapBase} on. */
+  readonly memory: WasmMemory
+  /** First free byte of memory. */
+  readonly heapBase: number
+  /** Bytes of packing scratch for an (m × k) · (k × n) product. */
+  readonly workBytes: (m: number, n: number, k: number) => number
+  /** Rows of the padded float64 accumulator for m rows. */
+  readonly paddedRows: (m: number) => number
+  /** Columns of the padded float64 accumulator for n columns. */
+  readonly paddedCols: (n: number) => number
+  /** `out = A · B` of one product, in float64 (`double` 1) or float32 (0); addresses in bytes. */
+  readonly gemm: (
+    double: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    m: number,
+    n: number,
+    k: number,
+    work: number,
+    c: number,
+    out: number,
+  ) => void
+}
+
+type Fn = (...args: number[]) => number
+
+const isFn = (x: unknown): x is Fn => typeof x === 'function'
+
+const isApi = (x: unknown): x is WasmApi =>
+  typeof x === 'object' && x !== null && 'Module' in x && isFn(x.Module) && 'Instance' in x && isFn(x.Instance)
+
+const isMemory = (x: unknown): x is WasmMemory =>
+  typeof x === 'object' && x !== null && 'buffer' in x && x.buffer instanceof ArrayBuffer && 'grow' in x && isFn(x.grow)
+
+const fn = (file: string, exports: object, name: string): Fn => {
+  const f: unknown = Reflect.get(exports, name)
+  if (!isFn(f))
+    throw new Error(`@recur/backend-cpu: ${file} exports no function '${name}'; rebuild it (node scripts/build-wasm.mjs)`)
+  return f
+}
+
+/**
+ * Reads and instantiates the kernels compiled to `file`; a missing or unreadable file is an error
+ * that says how to build it.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const loadKernels = (file: string): WasmKernels => {
+  const api: unknown = Reflect.get(globalThis, 'WebAssembly')
+  if (!isApi(api)) throw new Error('@recur/backend-cpu: this JavaScript engine has no WebAssembly')
+  let bytes: Uint8Array
+  try {
+    bytes = readFileSync(file)
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    throw new Error(
+      `@recur/backend-cpu: cannot read its WebAssembly kernels at ${file} (${why}). It is a generated file: ` +
+        'build it with `node scripts/build-wasm.mjs` from the repository root (`npx -y pnpm@10.34.9 build` and `test` run it).',
+    )
+  }
+  const exports = new api.Instance(new api.Module(bytes), {}).exports
+  const memory: unknown = Reflect.get(exports, 'memory')
+  if (!isMemory(memory)) throw new Error(`@recur/backend-cpu: ${file} exports no memory; rebuild it`)
+  return {
+    memory,
+    heapBase: fn(file, exports, 'heapBase')(),
+    workBytes: fn(file, exports, 'workBytes'),
+    paddedRows: fn(file, exports, 'paddedRows'),
+    paddedCols: fn(file, exports, 'paddedCols'),
+    gemm: fn(file, exports, 'gemm'),
+  }
+}
+
+/**
+ * The instantiated kernels.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const wasm: WasmKernels = loadKernels(fileURLToPath(new URL('../../wasm/matmul.wasm', import.meta.url)))
+
+const PAGE = 65536
+
+/**
+ * Makes the memory at least `bytes` long (growing it, never shrinking) and returns its buffer,
+ * which views must be taken from afresh after every call (growing detaches the old buffer).
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const reserve = (op: string, bytes: number): ArrayBuffer => {
+  const have = wasm.memory.buffer.byteLength
+  if (have < bytes) {
+    try {
+      wasm.memory.grow(Math.ceil((bytes - have) / PAGE))
+    } catch {
+      throw new RangeError(
+        `${op}: needs ${bytes} bytes of WebAssembly memory for its operands and scratch, more than it can grow to (${have} now)`,
+      )
+    }
+  }
+  return wasm.memory.buffer
+}
+
+/** `x` rounded up to a multiple of 16 (v128 alignment). */
+export const align16 = (x: number): number => Math.ceil(x / 16) * 16

@@ -1,0 +1,162 @@
+/**
+ * The WebAssembly matmul kernel (`matmulWasm`), called directly so every case runs on it whatever
+ * its size: shapes around the tile (4 × 4) and block (MC = 64, KC = 256, NC = 512) edges, every
+ * transpose flag, batched and broadcast batch dimensions, both dtypes. Each result must equal the
+ * reference backend of `@recur/testing` within the conformance tolerance (`KernelCase`, with its
+ * ownership rules: inputs unchanged, no shared result memory) and the naive float64 sum within the
+ * tighter bound of `matmulReference.ts`. Also: the kit's own matmul cases (including its cancelling
+ * sums, which float32 accumulation fails), reuse of the module's memory across calls of different
+ * sizes, which kernel `cpu.matmul` picks, and the error for a missing `.wasm`.
+ *
+ * Reproduce a run with FC_SEED=<seed printed below>.
+ */
+import { fc, test } from '@fast-check/vitest'
+import type { Backend, DType, Operand, Shape } from '@recur/core'
+import { compareKernel, kernelCase, kernelCases, reference } from '@recur/testing'
+import { describe, expect, it } from 'vitest'
+import { cpu } from '../src/index.js'
+import { matmul as matmulJs } from '../src/kernels/matmul.js'
+import { matmul as matmulCpu } from '../src/kernels/matmulCpu.js'
+import { matmulWasm } from '../src/kernels/matmulWasm.js'
+import { loadKernels, wasm } from '../src/kernels/wasmModule.js'
+import { check, operand, prng, shapes } from './matmulReference.js'
+
+const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
+process.stdout.write(`wasm matmul properties: seed ${seed}\n`)
+
+/** `cpu` with every matmul on the WebAssembly kernel. */
+const onWasm: Backend = { ...cpu, matmul: matmulWasm }
+
+const abs = (x: Operand): Operand => ({
+  ...x,
+  data: x.dtype === 'float32' ? Float32Array.from(x.data, Math.abs) : Float64Array.from(x.data, Math.abs),
+})
+
+/** The call as a conformance case: k accumulated terms, scale Σ|a|·|b| by the reference. */
+const matmulCase = (a: Operand, b: Operand, tA: boolean, tB: boolean, out: Shape, k: number) =>
+  kernelCase({
+    kernel: 'matmul',
+    dtype: a.dtype,
+    args: `${a.dtype}[${a.shape}], [${b.shape}], ${tA}, ${tB}, [${out}]`,
+    inputs: [a, b],
+    run: (be) => be.matmul(a, b, tA, tB, out),
+    accumulation: { terms: k, scale: (be) => be.matmul(abs(a), abs(b), tA, tB, out) },
+  })
+
+/** Sizes at and around the edges of the 4 × 4 tile and of the MC = 64 row blocks. */
+const edge = fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65)
+/** Depths around KC = 256, widths around NC = 512 (fewer: each costs more). */
+const deep = fc.constantFrom(255, 256, 257, 300)
+const wide = fc.constantFrom(511, 512, 513)
+
+const sizes = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ m: edge, n: edge, k: edge }) },
+  { weight: 1, arbitrary: fc.record({ m: edge, n: edge, k: deep }) },
+  { weight: 1, arbitrary: fc.record({ m: fc.constantFrom(1, 5, 9), n: wide, k: edge }) },
+)
+
+const cases = fc.record({
+  size: sizes,
+  tA: fc.boolean(),
+  tB: fc.boolean(),
+  batch: fc.array(fc.record({ dim: fc.integer({ min: 1, max: 3 }), broadcastA: fc.boolean(), broadcastB: fc.boolean() }), {
+    maxLength: 2,
+  }),
+  dtype: fc.constantFrom<DType>('float32', 'float64'),
+  seed: fc.integer(),
+})
+
+describe('matmulWasm', () => {
+  test.prop([cases], { seed, numRuns: 100 })(
+    'equals the reference backend and the naive float64 sum (tile/block edges, transposes, broadcast batches)',
+    ({ size: { m, n, k }, tA, tB, batch, dtype, seed: s }) => {
+      // A batch dimension may be 1 on one side only, so that it broadcasts to `dim`.
+      const batchA = batch.map((d) => (d.broadcastA ? 1 : d.dim))
+      const batchB = batch.map((d) => (d.broadcastB && !d.broadcastA ? 1 : d.dim))
+      const out = [...batch.map((d) => d.dim), m, n]
+      const { aShape, bShape } = shapes(batchA, batchB, m, n, k, tA, tB)
+      const next = prng(s)
+      const a = operand(dtype, aShape, next),
+        b = operand(dtype, bShape, next)
+      expect(compareKernel(onWasm, reference, matmulCase(a, b, tA, tB, out, k))).toBeUndefined()
+      check(matmulWasm, a, b, tA, tB, out)
+    },
+    60_000,
+  )
+
+  test.prop([kernelCases.matmul], { seed, numRuns: 300 })('passes the conformance kit’s matmul cases', (c) => {
+    expect(compareKernel(onWasm, reference, c)).toBeUndefined()
+  })
+
+  it('empty products give empty or zero results of the right dtype', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const next = prng(3)
+      const zeroK = matmulWasm(operand(dtype, [2, 3, 0], next), operand(dtype, [1, 0, 4], next), false, false, [2, 3, 4])
+      expect(zeroK).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array)
+      expect(Array.from(zeroK)).toEqual(new Array<number>(24).fill(0))
+      expect(matmulWasm(operand(dtype, [0, 5], next), operand(dtype, [5, 6], next), false, false, [0, 6]).length).toBe(0)
+    }
+  })
+})
+
+describe('wasm memory is reused across calls, never shared with results', () => {
+  it('calls of different sizes give independent, correct results', () => {
+    const next = prng(21)
+    const big = [operand('float32', [2, 130, 300], next), operand('float32', [1, 300, 90], next)] as const
+    const small = [operand('float64', [5, 7], next), operand('float64', [3, 7], next)] as const
+    const bigger = [operand('float32', [70, 600], next), operand('float32', [1030, 600], next)] as const
+    const first = matmulWasm(big[0], big[1], false, false, [2, 130, 90])
+    const kept = Float32Array.from(first)
+    const second = matmulWasm(small[0], small[1], false, true, [5, 3])
+    const before = wasm.memory.buffer.byteLength
+    const third = matmulWasm(bigger[0], bigger[1], false, true, [70, 1030])
+    // The third call needs more memory than the first two: the arena grew under earlier results.
+    expect(wasm.memory.buffer.byteLength).toBeGreaterThan(before)
+    expect(first).toEqual(kept)
+    for (const r of [first, second, third]) expect(r.buffer).not.toBe(wasm.memory.buffer)
+    expect(new Set([first.buffer, second.buffer, third.buffer]).size).toBe(3)
+    check(matmulWasm, big[0], big[1], false, false, [2, 130, 90])
+    check(matmulWasm, small[0], small[1], false, true, [5, 3])
+    check(matmulWasm, bigger[0], bigger[1], false, true, [70, 1030])
+    // The same call again after other calls wrote the arena: the same values.
+    expect(matmulWasm(big[0], big[1], false, false, [2, 130, 90])).toEqual(kept)
+  })
+
+  it('results stay unchanged when later calls reuse the arena', () => {
+    const next = prng(22)
+    const a = operand('float64', [40, 50], next),
+      b = operand('float64', [50, 60], next)
+    const first = matmulWasm(a, b, false, false, [40, 60])
+    const copy = Float64Array.from(first)
+    for (let i = 0; i < 3; i++) matmulWasm(b, a, true, true, [60, 40])
+    expect(first).toEqual(copy)
+    check(matmulWasm, a, b, false, false, [40, 60])
+  })
+})
+
+describe('cpu.matmul picks a kernel by size', () => {
+  const next = prng(31)
+  it('large products run on the WebAssembly kernel', () => {
+    const a = operand('float32', [32, 256], next),
+      b = operand('float32', [1024, 256], next)
+    expect(matmulCpu(a, b, false, true, [32, 1024])).toEqual(matmulWasm(a, b, false, true, [32, 1024]))
+    expect(cpu.matmul(a, b, false, true, [32, 1024])).toEqual(matmulWasm(a, b, false, true, [32, 1024]))
+  })
+  it('tiny and single-row products stay in JavaScript', () => {
+    for (const [m, n, k] of [
+      [3, 3, 3],
+      [1, 512, 128],
+      [300, 1, 40],
+    ] as const) {
+      const a = operand('float64', [m, k], next),
+        b = operand('float64', [n, k], next)
+      expect(matmulCpu(a, b, false, true, [m, n])).toEqual(matmulJs(a, b, false, true, [m, n]))
+    }
+  })
+})
+
+describe('loading', () => {
+  it('a missing .wasm is an error that says how to build it', () => {
+    expect(() => loadKernels('/nonexistent/matmul.wasm')).toThrow(/build-wasm\.mjs/)
+  })
+})
