@@ -6,6 +6,8 @@
  *   including scalars, size-0 and size-1 dimensions, broadcasting in every position and rare special
  *   values, compared element by element with the reference backend (tolerances in `KernelCase`),
  *   plus the ownership rules (inputs never written, results never shared between calls).
+ * - One check per optional fused kernel the candidate has (`'fused.lstmGates'`, …), against the
+ *   composed definition in core on the reference (`fusedCases.ts`).
  * - One end-to-end check per dtype (`'lstm float32'`, `'lstm float64'`): a small LSTM layer's
  *   outputs, loss and gradients with respect to every parameter equal the reference's (tolerance in
  *   `endToEnd`).
@@ -20,6 +22,7 @@ import fc from 'fast-check'
 import { reference as referenceBackend } from '../reference.js'
 import { kernelCasesOf } from './cases.js'
 import { defaultLstmTolerance, lstmAgrees, lstmCase } from './endToEnd.js'
+import { compareFused, type FusedKernelName, fusedCasesOf, fusedKernelNames } from './fusedCases.js'
 import { compareKernel, type KernelName, type Tolerance } from './KernelCase.js'
 
 /**
@@ -57,6 +60,11 @@ export interface ConformanceOptions {
   readonly tolerances?: ConformanceTolerances
   /** The backend that defines the semantics (default: `reference` from this package). */
   readonly reference?: Backend
+  /**
+   * The optional fused kernels to check (default: every one the candidate has; see
+   * `fusedCases.ts`), each against the composed definition on the reference.
+   */
+  readonly fused?: readonly FusedKernelName[]
 }
 
 /**
@@ -195,8 +203,24 @@ export const backendConformance = (candidate: Backend, options: ConformanceOptio
       },
     }),
   )
+  const fusedCases = fusedCasesOf(dtypes)
+  const fusedChecks = (options.fused ?? fusedKernelNames)
+    .filter((kernel) => candidate.fused?.[kernel] !== undefined)
+    .map(
+      (kernel): ConformanceCheck => ({
+        name: `fused.${kernel}`,
+        run: () => {
+          const property = fc.property(fusedCases[kernel], (c) => {
+            const mismatch = compareFused(candidate, reference, c)
+            if (mismatch !== undefined) throw new Error(mismatch)
+          })
+          const replay = `kernels: [], endToEnd: false, fused: ['${kernel}']`
+          return runProperty(candidate, `fused.${kernel}`, property, params, replay)
+        },
+      }),
+    )
   const e2e = options.endToEnd ?? true
-  if (e2e === false) return kernelChecks
+  if (e2e === false) return [...kernelChecks, ...fusedChecks]
   const e2eParams = { ...params, numRuns: (e2e === true ? undefined : e2e.numRuns) ?? 10 }
   const ulps = options.tolerances?.lstm ?? defaultLstmTolerance
   const lstmChecks = dtypes.map(
@@ -211,7 +235,7 @@ export const backendConformance = (candidate: Backend, options: ConformanceOptio
       },
     }),
   )
-  return [...kernelChecks, ...lstmChecks]
+  return [...kernelChecks, ...fusedChecks, ...lstmChecks]
 }
 
 /**

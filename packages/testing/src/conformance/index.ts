@@ -12,6 +12,14 @@ export {
 export { kernelCases, kernelCasesOf } from './cases.js'
 export { compareOutcomes, defaultLstmTolerance, type LstmCase, lstmAgrees, lstmCase } from './endToEnd.js'
 export {
+  compareFused,
+  composedResult,
+  type FusedCase,
+  type FusedKernelName,
+  fusedCasesOf,
+  fusedKernelNames,
+} from './fusedCases.js'
+export {
   compareKernel,
   defaultTolerance,
   type KernelCase,
