@@ -15,10 +15,13 @@
  */
 
 import { cpu } from '@recur/backend-cpu'
+import { stopGradient, zeros } from '@recur/core'
 import {
   type RecurrentLayer,
   type RnnProblem,
   rnnCellKinds,
+  rnnGradientCheck,
+  rnnGradientLaw,
   rnnGradientReport,
   rnnLayerLaws,
   rnnProblemGrid,
@@ -62,6 +65,26 @@ describe('every RNN configuration: shapes and gradients', () => {
       expect(failures).toEqual([])
     })
   }
+  it('rejects layers whose gradients are wrong, naming the leaf', () => {
+    // wrappers of `run` whose values are right but whose gradients are cut
+    const cutH0: RecurrentLayer<Config> = {
+      ...layer,
+      run: (c, p, x, o) => run(c, p, x, o.h0 === undefined ? o : { ...o, h0: stopGradient(o.h0) }),
+    }
+    const cutWeight: RecurrentLayer<Config> = {
+      ...layer,
+      run: (c, p, x, o) => run(c, { ...p, weight_hh_l0: stopGradient(p.weight_hh_l0 ?? zeros([1])) }, x, o),
+    }
+    const some = grid.filter((p) => p.h0 !== undefined).filter((_, i) => i % 37 === 0)
+    expect(some.length).toBeGreaterThan(10)
+    for (const p of some) {
+      expect(rnnGradientCheck(cutH0, p, { place })).toContain('along inputs.h0:')
+      expect(rnnGradientCheck(cutWeight, p, { place })).toContain('along inputs.params.weight_hh_l0:')
+    }
+  })
+  it('runs as a fast-check property over generated problems', () => {
+    expect(rnnGradientLaw(layer, { place }).findCounterexample({ seed: 1, numRuns: 20 })).toBeUndefined()
+  })
   it('reports its run time', () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     const ratios = `worst error/tolerance: central differences ${worst.finiteDifferences.toExponential(2)}, jvp vs vjp ${worst.transpose.toExponential(2)}`
