@@ -1,36 +1,50 @@
 /**
  * The pieces `train`, `sample` and `evaluate` share: the checkpoint metadata (decoded with io-ts),
- * rebuilding a model from it, and the masked cross-entropy in bits per character.
+ * the model config it describes, and the masked cross-entropy in bits per character.
  */
-import { type Backend, div, mul, Random, type Tensor } from '@recur/core'
+import { div, type Random, type Tensor } from '@recur/core'
 import {
   type CharLMConfig,
   type CharLMParams,
   charLMConfig,
   charLMForward,
-  initCharLM,
   type SequenceBatch,
   softmaxCrossEntropy,
-  type Vocab,
   vocabFromChars,
   vocabSize,
 } from '@recur/models'
 import * as t from 'io-ts'
 
-/** What a checkpoint's metadata holds. */
+/**
+ * What a checkpoint's metadata holds: the model, the data and optimizer settings, how far training
+ * got (`epoch` = completed epochs; `stepInEpoch` > 0 for a checkpoint saved inside an epoch), the
+ * seed and the data key — everything `recur train --resume` needs to continue exactly.
+ */
 export const MetaCodec = t.type({
-  version: t.literal(1),
+  version: t.literal(2),
   model: t.type({
     cell: t.keyof({ RNN_TANH: null, RNN_RELU: null, LSTM: null, GRU: null }),
     embedSize: t.number,
     hiddenSize: t.number,
     numLayers: t.number,
+    dropout: t.number,
     dtype: t.keyof({ float32: null, float64: null }),
   }),
   vocab: t.array(t.string),
-  optimizer: t.type({ name: t.string, lr: t.number, clip: t.number }),
+  data: t.type({
+    dataset: t.keyof({ names: null, brown: null }),
+    batch: t.number,
+    bptt: t.number,
+    maxChars: t.number,
+  }),
+  optimizer: t.type({
+    name: t.keyof({ adam: null, adamw: null, sgd: null, momentum: null, rmsprop: null }),
+    lr: t.number,
+    clip: t.number,
+  }),
   step: t.number,
   epoch: t.number,
+  stepInEpoch: t.number,
   key: t.tuple([t.number, t.number]),
   seed: t.number,
   valBpc: t.union([t.number, t.null]),
@@ -39,19 +53,14 @@ export const MetaCodec = t.type({
 /** Checkpoint metadata. */
 export type Meta = t.TypeOf<typeof MetaCodec>
 
-/** The model of a checkpoint's metadata: config, vocabulary, and freshly initialised parameters of the right structure. */
-export const modelOf = (
-  meta: Meta,
-  backend: Backend,
-): { readonly config: CharLMConfig; readonly vocab: Vocab; readonly template: CharLMParams } => {
-  const vocab = vocabFromChars(meta.vocab)
-  const config = charLMConfig(vocabSize(vocab), meta.model.embedSize, {
+/** The model config of a checkpoint's metadata. */
+export const modelConfig = (meta: Meta): CharLMConfig =>
+  charLMConfig(vocabSize(vocabFromChars(meta.vocab)), meta.model.embedSize, {
     mode: meta.model.cell,
     hiddenSize: meta.model.hiddenSize,
     numLayers: meta.model.numLayers,
+    dropout: meta.model.dropout,
   })
-  return { config, vocab, template: initCharLM(config, Random.key(0), { backend, dtype: meta.model.dtype }) }
-}
 
 /** Mean cross-entropy over the batch's real positions, in bits per character. */
 export const batchBpc = (config: CharLMConfig, params: CharLMParams, batch: SequenceBatch, key?: Random.Key): Tensor => {
@@ -60,5 +69,5 @@ export const batchBpc = (config: CharLMConfig, params: CharLMParams, batch: Sequ
     ...(key === undefined ? {} : { key }),
   })
   const nats = softmaxCrossEntropy(logits, batch.targets, { mask: batch.mask, reduction: 'mean' })
-  return div(mul(nats, 1), Math.LN2)
+  return div(nats, Math.LN2)
 }

@@ -24,12 +24,16 @@ export type SampleOptions = {
   readonly topK: number
   readonly prefix: string
   readonly maxLength: number
+  /** The symbol fed before the prefix (default END: names start after one). */
+  readonly start?: number
+  /** The symbol that ends a sample (default END; a newline for lines of text). */
+  readonly end?: number
 }
 
-/** Draws an index from unnormalised log-probabilities with temperature and top-k; `END` only when `mayEnd`. */
-const draw = (logits: readonly number[], temperature: number, topK: number, u: number, mayEnd: boolean): number => {
+/** Draws an index from unnormalised log-probabilities with temperature and top-k; `end` only when `mayEnd`. */
+const draw = (logits: readonly number[], temperature: number, topK: number, u: number, end: number, mayEnd: boolean): number => {
   const allowed = logits.map((l, i) =>
-    i === PAD || i === UNK || (i === END && !mayEnd) ? Number.NEGATIVE_INFINITY : l / temperature,
+    i === PAD || i === UNK || (i === end && !mayEnd) ? Number.NEGATIVE_INFINITY : l / temperature,
   )
   const order = allowed.map((_, i) => i).sort((a, b) => (allowed[b] ?? 0) - (allowed[a] ?? 0))
   const keep = new Set(topK > 0 ? order.slice(0, topK) : order)
@@ -41,7 +45,7 @@ const draw = (logits: readonly number[], temperature: number, topK: number, u: n
     acc += w / total
     if (u < acc) return i
   }
-  return order[0] ?? END
+  return order[0] ?? end
 }
 
 /** `options.count` samples, each starting with `options.prefix`. */
@@ -53,12 +57,13 @@ export const sampleTexts = (
   options: SampleOptions,
 ): string[] => {
   const n = options.count
+  const end = options.end ?? END
   const place = { backend: p.embedding.backend, dtype: p.embedding.dtype }
   const prefix = encode(vocab, options.prefix)
   const out: number[][] = Array.from({ length: n }, () => [...prefix])
   const done = new Array<boolean>(n).fill(false)
   let state: CharLMState | undefined
-  let ids = [END, ...prefix]
+  let ids = [options.start ?? END, ...prefix]
   // feed END and the prefix, then sample
   let logits: number[][] = []
   for (const id of ids) {
@@ -72,11 +77,11 @@ export const sampleTexts = (
     const us = Random.uniform(keys[t] as Random.Key, [n], { ...place, dtype: 'float64' }).toFlat()
     // a name has at least one character: the end symbol may not come first
     ids = logits.map((row, i) =>
-      done[i] === true ? END : draw(row, options.temperature, options.topK, us[i] ?? 0, (out[i]?.length ?? 0) > 0),
+      done[i] === true ? end : draw(row, options.temperature, options.topK, us[i] ?? 0, end, (out[i]?.length ?? 0) > 0),
     )
     ids.forEach((id, i) => {
       if (done[i] === true) return
-      if (id === END) done[i] = true
+      if (id === end) done[i] = true
       else out[i]?.push(id)
     })
     const r = charLMStep(c, p, fromFlat(ids, [n], place), state)

@@ -4,7 +4,7 @@
 import { Random } from '@recur/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Flags, parse, usage } from './args.js'
-import { loadModel } from './evaluate.js'
+import { loadCheckpoint } from './evaluate.js'
 import { sampleTexts } from './sample.js'
 
 const flags = {
@@ -19,19 +19,23 @@ const flags = {
 /** Runs `recur sample`; returns the exit code. */
 export const sample = (argv: readonly string[]): number => {
   if (argv.includes('--help')) {
-    process.stdout.write(`${usage('sample', 'Sample names from a trained checkpoint.', flags)}\n`)
+    process.stdout.write(
+      `${usage('sample', 'Sample names (or lines of text, for a Brown checkpoint) from a trained checkpoint.', flags)}\n`,
+    )
     return 0
   }
   const parsed = parse('sample', flags, argv)
   if (E.isLeft(parsed)) throw new Error(parsed.left)
   const f = parsed.right
-  const { config, vocab, params } = loadModel(f.checkpoint)
-  const names = sampleTexts(config, params, vocab, Random.key(f.seed), {
+  const s = loadCheckpoint(f.checkpoint, 'sample')
+  const names = sampleTexts(s.config, s.params, s.task.vocab, Random.key(f.seed), {
     count: f.count,
     temperature: f.temperature,
     topK: f.topK,
-    prefix: f.prefix.toLowerCase(),
-    maxLength: 24,
+    prefix: s.kind === 'names' ? f.prefix.toLowerCase() : f.prefix,
+    maxLength: s.task.sampleLength,
+    start: s.task.boundary,
+    end: s.task.boundary,
   })
   process.stdout.write(`${names.join('\n')}\n`)
   return 0

@@ -1,230 +1,268 @@
 /**
- * `recur train`: trains a character-level language model on the names data with progress, JSONL
- * metrics, an SVG plot, atomic checkpoints every epoch, and sampled names at the end.
+ * `recur train`: trains a character-level language model — on the names data (each name its own
+ * sequence) or on the Brown corpus (truncated BPTT over one long stream) — with progress, JSONL
+ * metrics, an SVG plot, atomic checkpoints, and samples at the end. `--resume` continues from a
+ * checkpoint and gives exactly the parameters that training straight through would have given.
  */
-import { accessSync, appendFileSync, constants, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { cpu } from '@recur/backend-cpu'
-import { Random, type TreeT, valueAndGrad } from '@recur/core'
-import {
-  adam,
-  adamw,
-  applyUpdates,
-  batches,
-  type CharLMParams,
-  chain,
-  charLMConfig,
-  clipByGlobalNorm,
-  initCharLM,
-  momentum,
-  rmsprop,
-  sgd,
-  type Transform,
-  vocabOf,
-  vocabSize,
-} from '@recur/models'
+import { accessSync, appendFileSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { Random, type TreeT } from '@recur/core'
+import { type CharLMParams, statefulTrainStep } from '@recur/models'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Flags, parse, usage } from './args.js'
-import { baselines } from './baselines.js'
 import { saveCheckpoint } from './checkpoint.js'
-import { loadNames } from './datasets/names.js'
-import { evaluateBpc } from './evaluate.js'
-import { batchBpc, type Meta } from './model.js'
-import { svgChart } from './plot.js'
+import { loadCheckpoint } from './evaluate.js'
+import type { Meta } from './model.js'
+import { plotOf, previousPoints } from './plotRun.js'
 import { clock, reporter } from './progress.js'
 import { sampleTexts } from './sample.js'
+import { type Common, type Setup, setupOf } from './setup.js'
+import type { Carried, Task } from './tasks/task.js'
 
 export const trainFlags = {
+  dataset: { kind: 'choice', default: 'names', choices: ['names', 'brown'], help: 'training data' },
   cell: { kind: 'choice', default: 'LSTM', choices: ['LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'], help: 'recurrent cell' },
   embed: { kind: 'number', default: 32, integer: true, min: 1, help: 'embedding size' },
   hidden: { kind: 'number', default: 128, integer: true, min: 1, help: 'hidden size' },
   layers: { kind: 'number', default: 1, integer: true, min: 1, help: 'stacked layers' },
-  batch: { kind: 'number', default: 32, integer: true, min: 1, help: 'names per batch' },
+  dropout: { kind: 'number', default: 0, min: 0, help: 'dropout between stacked layers (0 ≤ p < 1)' },
+  batch: { kind: 'number', default: 32, integer: true, min: 1, help: 'names per batch (names) or parallel streams (brown)' },
+  bptt: { kind: 'number', default: 64, integer: true, min: 1, help: 'brown: characters per truncated-BPTT window' },
+  maxChars: { kind: 'number', default: 200000, integer: true, min: 0, help: 'brown: training characters to use (0: all 5.5 M)' },
   optimizer: { kind: 'choice', default: 'adam', choices: ['adam', 'adamw', 'sgd', 'momentum', 'rmsprop'], help: 'optimizer' },
   lr: { kind: 'number', default: 3e-3, min: 0, help: 'learning rate' },
   clip: { kind: 'number', default: 1, min: 0, help: 'clip gradients to this global norm (0: off)' },
-  epochs: { kind: 'number', default: 4, integer: true, min: 1, help: 'passes over the training names' },
+  epochs: {
+    kind: 'number',
+    default: 4,
+    integer: true,
+    min: 1,
+    help: 'passes over the training data (with --resume: the total to reach)',
+  },
   seed: { kind: 'number', default: 0, integer: true, min: 0, help: 'seed of every random choice' },
-  out: { kind: 'string', default: 'runs/names', help: 'output directory (metrics.jsonl, plot.svg, checkpoint.safetensors)' },
-  samples: { kind: 'number', default: 12, integer: true, min: 0, help: 'names to sample at the end' },
+  out: { kind: 'optional', help: 'output directory (default runs/<dataset>, or the checkpoint’s with --resume)' },
+  resume: { kind: 'optional', help: 'continue from this checkpoint (model, data, optimizer and seed come from it)' },
+  checkpointEvery: {
+    kind: 'number',
+    default: 0,
+    integer: true,
+    min: 0,
+    help: 'also save a checkpoint every this many steps (0: after each epoch only)',
+  },
+  maxSteps: {
+    kind: 'number',
+    default: 0,
+    integer: true,
+    min: 0,
+    help: 'stop after this many steps in this run, saving a checkpoint (0: no limit)',
+  },
+  samples: { kind: 'number', default: 12, integer: true, min: 0, help: 'samples to print at the end' },
 } as const satisfies Flags
 
-const optimizerOf = (name: string, lr: number, clip: number): Transform => {
-  const base =
-    name === 'adam'
-      ? adam(lr)
-      : name === 'adamw'
-        ? adamw(lr)
-        : name === 'sgd'
-          ? sgd(lr)
-          : name === 'momentum'
-            ? momentum(lr, 0.9)
-            : rmsprop(lr)
-  return clip > 0 ? chain(clipByGlobalNorm(clip), base) : base
-}
+/** Flags that a checkpoint fixes: giving one with --resume is an error. */
+const fixedByCheckpoint = [
+  'dataset',
+  'cell',
+  'embed',
+  'hidden',
+  'layers',
+  'dropout',
+  'batch',
+  'bptt',
+  'maxChars',
+  'optimizer',
+  'lr',
+  'clip',
+  'seed',
+]
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 
 /** Runs `recur train`; returns the process exit code. */
 export const train = (argv: readonly string[]): number => {
   if (argv.includes('--help')) {
     process.stdout.write(
-      `${usage('train', 'Train a character-level language model on the names data (8,422 first names; fixed 90/10 split).', trainFlags)}\n`,
+      `${usage('train', 'Train a character-level language model: on 8,422 first names (fixed 90/10 split), or on the Brown corpus with truncated BPTT.', trainFlags)}\n`,
     )
     return 0
   }
   const parsed = parse('train', trainFlags, argv)
   if (E.isLeft(parsed)) throw new Error(parsed.left)
   const f = parsed.right
-  mkdirSync(f.out, { recursive: true })
-  accessSync(f.out, constants.W_OK)
-  const metricsFile = join(f.out, 'metrics.jsonl')
-  writeFileSync(metricsFile, '')
+  if (f.dropout >= 1) throw new Error(`--dropout must be below 1, got ${f.dropout}`)
+  let setup: Setup
+  if (f.resume === undefined) setup = setupOf(f)
+  else {
+    const clash = fixedByCheckpoint.find((n) => argv.some((a) => a === `--${kebab(n)}` || a.startsWith(`--${kebab(n)}=`)))
+    if (clash !== undefined)
+      throw new Error(
+        `--${kebab(clash)} cannot be combined with --resume: the checkpoint fixes the model, data, optimizer and seed`,
+      )
+    setup = loadCheckpoint(f.resume, 'train')
+  }
+  const out = f.out ?? (f.resume === undefined ? join('runs', setup.meta.data.dataset) : dirname(f.resume))
+  mkdirSync(out, { recursive: true })
+  accessSync(out, constants.W_OK)
+  return setup.kind === 'names' ? loop(setup.task, setup, f, out) : loop(setup.task, setup, f, out)
+}
 
-  const { train: names, validation } = loadNames()
-  const vocab = vocabOf([...names, ...validation])
-  const base = baselines(names, validation)
-  const config = charLMConfig(vocabSize(vocab), f.embed, {
-    mode: f.cell as Meta['model']['cell'],
-    hiddenSize: f.hidden,
-    numLayers: f.layers,
-  })
-  const place = { backend: cpu, dtype: 'float32' } as const
-  const [initKey, dataKey, sampleKey] = Random.split(Random.key(f.seed), 3) as [Random.Key, Random.Key, Random.Key]
-  let params: CharLMParams = initCharLM(config, initKey, place)
-  const opt = optimizerOf(f.optimizer, f.lr, f.clip)
-  let optState: TreeT = opt.init(params)
-  const valBatches = batches(vocab, validation, 256, place)
-  const epochKeys = Random.split(dataKey, f.epochs)
-  const perEpoch = Math.ceil(names.length / f.batch)
+type TrainOptions = {
+  readonly epochs: number
+  readonly checkpointEvery: number
+  readonly maxSteps: number
+  readonly samples: number
+}
+
+const loop = <B>(task: Task<B>, setup: Common, f: TrainOptions, out: string): number => {
+  const { config, opt } = setup
+  const meta0 = setup.meta
+  const metricsFile = join(out, 'metrics.jsonl')
+  const checkpointFile = join(out, 'checkpoint.safetensors')
+  const resumed = meta0.step > 0
+  const earlier = resumed ? previousPoints(readMetrics(metricsFile), meta0.step) : { lines: [], losses: [], vals: [] }
+  writeFileSync(metricsFile, earlier.lines.join(''))
+  const step = statefulTrainStep(
+    (p: CharLMParams, b: B, carried: Carried, key: Random.Key | undefined) => task.loss(config, p, b, carried, key),
+    opt,
+  )
+  const dropKey = Random.foldIn(Random.key(meta0.seed), 7)
+  let params = setup.params
+  let optState: TreeT = setup.optState
+  let carried: Carried = setup.carried
+  let total = meta0.step
+  let valBpc: number | undefined = meta0.valBpc ?? undefined
+  const losses = earlier.losses
+  const vals = earlier.vals
+  const perEpoch = task.batchesOf(1).length
   const steps = perEpoch * f.epochs
   const progress = reporter(process.stderr)
+  const base = task.baselines
   process.stderr.write(
-    `recur train: ${f.cell} embed ${f.embed} hidden ${f.hidden} × ${f.layers}, ${f.optimizer} lr ${f.lr}${f.clip > 0 ? `, clip ${f.clip}` : ''}; ${names.length} train / ${validation.length} validation names; baselines: unigram ${base.unigram.toFixed(3)} bpc, bigram ${base.bigram.toFixed(3)} bpc\n`,
+    `recur train: ${meta0.model.cell} embed ${meta0.model.embedSize} hidden ${meta0.model.hiddenSize} × ${meta0.model.numLayers}, ${meta0.optimizer.name} lr ${meta0.optimizer.lr}${meta0.optimizer.clip > 0 ? `, clip ${meta0.optimizer.clip}` : ''}; ${task.summary}; baselines: unigram ${base.unigram.toFixed(3)} bpc, bigram ${base.bigram.toFixed(3)} bpc${resumed ? `; resuming at step ${meta0.step} (epoch ${meta0.epoch + 1}, step ${meta0.stepInEpoch + 1} of it)` : ''}\n`,
   )
-  const losses: [number, number][] = []
-  const vals: [number, number][] = []
-  let step = 0
   let tokens = 0
-  let valBpc: number | undefined
+  let ranSteps = 0
   const start = performance.now()
-  for (let epoch = 1; epoch <= f.epochs; epoch++) {
+  const metaAt = (epoch: number, stepInEpoch: number): Meta => ({
+    ...meta0,
+    step: total,
+    epoch,
+    stepInEpoch,
+    valBpc: valBpc ?? null,
+  })
+  const save = (epoch: number, stepInEpoch: number) =>
+    saveCheckpoint(checkpointFile, { params, opt: optState, carried }, metaAt(epoch, stepInEpoch))
+  for (let epoch = meta0.epoch + 1; epoch <= f.epochs; epoch++) {
     const epochStart = performance.now()
-    let epochLoss = 0
+    let epochBits = 0
     let epochTokens = 0
-    for (const b of batches(vocab, names, f.batch, place, epochKeys[epoch - 1])) {
-      const [loss, grads] = valueAndGrad((p: CharLMParams) => batchBpc(config, p, b))(params)
-      const value = loss.item()
-      if (!Number.isFinite(value)) {
-        const kept = epoch > 1 ? `the checkpoint of epoch ${epoch - 1} is kept` : 'no checkpoint was written'
-        throw new Error(`the loss became ${value} at step ${step + 1} (try a smaller --lr or --clip); ${kept}`)
+    const all = task.batchesOf(epoch)
+    const first = epoch === meta0.epoch + 1 ? meta0.stepInEpoch : 0
+    if (first === 0) carried = task.initialCarried(config)
+    for (let i = first; i < all.length; i++) {
+      const b = all[i] as B
+      const key = meta0.model.dropout > 0 ? Random.foldIn(Random.foldIn(dropKey, epoch), i) : undefined
+      const [p, s, c, m] = step(params, optState, b, carried, key)
+      if (!Number.isFinite(m.loss)) {
+        const kept =
+          total > 0 && (epoch > 1 || f.checkpointEvery > 0) ? 'the last checkpoint is kept' : 'no checkpoint was written'
+        throw new Error(`the loss became ${m.loss} at step ${total + 1} (try a smaller --lr or --clip); ${kept}`)
       }
-      const [updates, nextState] = opt.update(grads, optState, params)
-      params = applyUpdates(params, updates)
-      optState = nextState
-      step++
-      tokens += b.tokens
-      epochLoss += value * b.tokens
-      epochTokens += b.tokens
-      losses.push([step, value])
+      params = p
+      optState = s
+      carried = c
+      total++
+      ranSteps++
+      const n = task.tokens(b)
+      tokens += n
+      epochBits += m.loss * n
+      epochTokens += n
+      losses.push([total, m.loss])
       const elapsed = (performance.now() - start) / 1000
-      progress.update({ step, steps, epoch, epochs: f.epochs, loss: value, valBpc, tokensPerSecond: tokens / elapsed, elapsed })
-      if (step % 20 === 0)
-        appendFileSync(
-          metricsFile,
-          `${JSON.stringify({ kind: 'step', step, epoch, loss_bpc: value, tokens_per_s: tokens / elapsed })}\n`,
-        )
-    }
-    valBpc = evaluateBpc(config, params, valBatches)
-    vals.push([step, valBpc])
-    const seconds = (performance.now() - epochStart) / 1000
-    appendFileSync(
-      metricsFile,
-      `${JSON.stringify({ kind: 'epoch', epoch, step, train_bpc: epochLoss / epochTokens, val_bpc: valBpc, seconds })}\n`,
-    )
-    const meta: Meta = {
-      version: 1,
-      model: {
-        cell: f.cell as Meta['model']['cell'],
-        embedSize: f.embed,
-        hiddenSize: f.hidden,
-        numLayers: f.layers,
-        dtype: 'float32',
-      },
-      vocab: [...vocab.chars],
-      optimizer: { name: f.optimizer, lr: f.lr, clip: f.clip },
-      step,
-      epoch,
-      key: [...dataKey.words],
-      seed: f.seed,
-      valBpc,
-    }
-    saveCheckpoint(join(f.out, 'checkpoint.safetensors'), { params, opt: optState }, meta)
-    writeFileSync(join(f.out, 'plot.svg'), plotOf(losses, vals, base))
-    progress.update(
-      {
-        step,
+      progress.update({
+        step: total,
         steps,
         epoch,
         epochs: f.epochs,
-        loss: epochLoss / epochTokens,
+        loss: m.loss,
         valBpc,
-        tokensPerSecond: tokens / ((performance.now() - start) / 1000),
-        elapsed: (performance.now() - start) / 1000,
+        tokensPerSecond: tokens / elapsed,
+        elapsed,
+      })
+      if (total % 20 === 0)
+        appendFileSync(
+          metricsFile,
+          `${JSON.stringify({ kind: 'step', step: total, epoch, loss_bpc: m.loss, grad_norm: m.gradNorm, tokens_per_s: tokens / elapsed })}\n`,
+        )
+      const stop = f.maxSteps > 0 && ranSteps >= f.maxSteps
+      if (i + 1 < all.length && (stop || (f.checkpointEvery > 0 && total % f.checkpointEvery === 0))) save(epoch - 1, i + 1)
+      if (stop && i + 1 < all.length) {
+        progress.done()
+        process.stdout.write(
+          `stopped after ${ranSteps} steps (--max-steps) at step ${total}; resume with: recur train --resume ${checkpointFile} --epochs ${f.epochs}\n`,
+        )
+        writeFileSync(join(out, 'plot.svg'), plotOf(task, losses, vals))
+        return 0
+      }
+    }
+    valBpc = task.evaluate(config, params)
+    vals.push([total, valBpc])
+    const seconds = (performance.now() - epochStart) / 1000
+    appendFileSync(
+      metricsFile,
+      `${JSON.stringify({ kind: 'epoch', epoch, step: total, train_bpc: epochBits / Math.max(1, epochTokens), val_bpc: valBpc, seconds })}\n`,
+    )
+    save(epoch, 0)
+    writeFileSync(join(out, 'plot.svg'), plotOf(task, losses, vals))
+    const elapsed = (performance.now() - start) / 1000
+    progress.update(
+      {
+        step: total,
+        steps,
+        epoch,
+        epochs: f.epochs,
+        loss: epochBits / Math.max(1, epochTokens),
+        valBpc,
+        tokensPerSecond: tokens / elapsed,
+        elapsed,
       },
       true,
     )
+    if (f.maxSteps > 0 && ranSteps >= f.maxSteps && epoch < f.epochs) {
+      progress.done()
+      process.stdout.write(
+        `stopped after ${ranSteps} steps (--max-steps) at step ${total}; resume with: recur train --resume ${checkpointFile} --epochs ${f.epochs}\n`,
+      )
+      return 0
+    }
   }
   progress.done()
-  const total = (performance.now() - start) / 1000
-  const out = process.stdout
-  out.write(
-    `\nvalidation ${(valBpc ?? Number.NaN).toFixed(3)} bits per character after ${f.epochs} epochs (${clock(total)}); baselines: unigram ${base.unigram.toFixed(3)}, bigram ${base.bigram.toFixed(3)}\n`,
+  const seconds = (performance.now() - start) / 1000
+  const o = process.stdout
+  o.write(
+    `\nvalidation ${(valBpc ?? Number.NaN).toFixed(3)} bits per character after ${f.epochs} epochs (${clock(seconds)}${resumed ? ' since resuming' : ''}); baselines: unigram ${base.unigram.toFixed(3)}, bigram ${base.bigram.toFixed(3)}\n`,
   )
-  out.write(`wrote ${metricsFile}, ${join(f.out, 'plot.svg')}, ${join(f.out, 'checkpoint.safetensors')}\n`)
+  o.write(`wrote ${metricsFile}, ${join(out, 'plot.svg')}, ${checkpointFile}\n`)
   if (f.samples > 0) {
-    const names2 = sampleTexts(config, params, vocab, sampleKey, {
+    const texts = sampleTexts(config, params, task.vocab, Random.foldIn(Random.key(meta0.seed), 3), {
       count: f.samples,
       temperature: 0.8,
       topK: 0,
       prefix: '',
-      maxLength: 20,
+      maxLength: task.sampleLength,
+      start: task.boundary,
+      end: task.boundary,
     })
-    out.write(`sampled names (temperature 0.8): ${names2.join(', ')}\n`)
+    o.write(`sampled ${task.sampleNoun} (temperature 0.8): ${texts.join(task.dataset === 'names' ? ', ' : ' | ')}\n`)
   }
   return 0
 }
 
-const plotOf = (
-  losses: readonly [number, number][],
-  vals: readonly [number, number][],
-  base: { unigram: number; bigram: number },
-): string => {
-  const window = 20
-  const smooth = losses.map(([s], i) => {
-    const from = Math.max(0, i - window + 1)
-    const slice = losses.slice(from, i + 1)
-    return [s, slice.reduce((a, [, v]) => a + v, 0) / slice.length] as [number, number]
-  })
-  const last = losses.at(-1)?.[0] ?? 1
-  return svgChart('recur: character LSTM on names', 'step', 'bits per character', [
-    { name: 'train (moving avg)', color: '#1f77b4', points: smooth },
-    { name: 'validation', color: '#d62728', points: vals, markers: true },
-    {
-      name: `unigram ${base.unigram.toFixed(2)}`,
-      color: '#7f7f7f',
-      points: [
-        [0, base.unigram],
-        [last, base.unigram],
-      ],
-      dashed: true,
-    },
-    {
-      name: `bigram ${base.bigram.toFixed(2)}`,
-      color: '#bcbd22',
-      points: [
-        [0, base.bigram],
-        [last, base.bigram],
-      ],
-      dashed: true,
-    },
-  ])
+/** The lines of an earlier run's metrics file ('' when there is none). */
+const readMetrics = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
 }
