@@ -43,7 +43,7 @@ const matmulCase = (a: Operand, b: Operand, tA: boolean, tB: boolean, out: Shape
     accumulation: { terms: k, scale: (be) => be.matmul(abs(a), abs(b), tA, tB, out) },
   })
 
-/** Sizes at and around the edges of the 4 × 4 tile and of the MC = 64 row blocks. */
+/** Sizes at and around the edges of the 4 × 4 tile and of the MC = 64 row blocks (m < 4: the unpacked path). */
 const edge = fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65)
 /** Depths around KC = 256, widths around NC = 512 (fewer: each costs more). */
 const deep = fc.constantFrom(255, 256, 257, 300)
@@ -142,10 +142,15 @@ describe('cpu.matmul picks a kernel by size', () => {
     expect(matmulCpu(a, b, false, true, [32, 1024])).toEqual(matmulWasm(a, b, false, true, [32, 1024]))
     expect(cpu.matmul(a, b, false, true, [32, 1024])).toEqual(matmulWasm(a, b, false, true, [32, 1024]))
   })
-  it('tiny and single-row products stay in JavaScript', () => {
+  it('vector–matrix products run on the WebAssembly kernel', () => {
+    const a = operand('float32', [1, 128], next),
+      b = operand('float32', [512, 128], next)
+    expect(cpu.matmul(a, b, false, true, [1, 512])).toEqual(matmulWasm(a, b, false, true, [1, 512]))
+  })
+  it('tiny and single-column products stay in JavaScript', () => {
     for (const [m, n, k] of [
       [3, 3, 3],
-      [1, 512, 128],
+      [1, 8, 8],
       [300, 1, 40],
     ] as const) {
       const a = operand('float64', [m, k], next),

@@ -4,10 +4,11 @@
  * below that. Both sum in float64 and round a float32 result once, so the choice changes only the
  * summation order, never the contract.
  *
- * The crossover was measured with `bench/matmul.ts` on Node 20 (x86-64): from about 16³ flops per
- * call and at least two rows and two columns the WebAssembly kernel is faster (2× at 16³, 3–4× from
- * 32³); single-row or single-column products (vector–matrix, dot products) gain nothing from
- * packing and stay in JavaScript.
+ * The crossover was measured on Node 20 (x86-64, `bench/matmul.ts` and a sweep of small shapes):
+ * from about 8³ multiply-adds per call the WebAssembly kernel is faster (2× at 8³, 3–4× from 16³,
+ * 4–5× for vector–matrix products such as `[1, 128] · [512, 128]ᵀ`); below that the copies cost
+ * as much as they save. Products with a single column (matrix–vector, dot products) stay in
+ * JavaScript: the WebAssembly kernel pads columns to its 4-wide tile, and measured no faster.
  *
  * @since 0.1.0
  */
@@ -16,7 +17,7 @@ import { matmul as matmulJs } from './matmul.js'
 import { matmulWasm } from './matmulWasm.js'
 
 /** Multiply-adds per call from which the WebAssembly kernel runs. */
-const MIN_WORK = 16 ** 3
+const MIN_WORK = 8 ** 3
 
 /**
  * Batched matrix product, as `Backend.matmul`: `a` is `[...batchA, m, k]` (`[k, m]` with
@@ -40,6 +41,6 @@ export const matmul = (
   const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
   let count = 1
   for (let d = 0; d < rank - 2; d++) count *= outShape[d] ?? 1
-  const wide = m * count >= 2 && n >= 2
-  return (wide && count * m * n * k >= MIN_WORK ? matmulWasm : matmulJs)(a, b, transposeA, transposeB, outShape)
+  const wasm = n >= 2 && count * m * n * k >= MIN_WORK
+  return (wasm ? matmulWasm : matmulJs)(a, b, transposeA, transposeB, outShape)
 }
