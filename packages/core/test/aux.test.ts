@@ -31,8 +31,8 @@ describe('valueAndGradWithAux', () => {
   it('honours argnums', () => {
     const w = t([0.5, -1, 2])
     const x = t([1, 2, -0.5])
-    const [, [gw, gx]] = R.valueAndGradWithAux(lossAndState, { argnums: [0, 1] })(w, x)
-    const [gw2, gx2] = R.grad((a: R.Tensor, b: R.Tensor) => lossAndState(a, b)[0], { argnums: [0, 1] })(w, x)
+    const [, [gw, gx]] = R.valueAndGradWithAux(lossAndState, { argnums: [0, 1] as const })(w, x)
+    const [gw2, gx2] = R.grad((a: R.Tensor, b: R.Tensor) => lossAndState(a, b)[0], { argnums: [0, 1] as const })(w, x)
     expect(gw.toFlat()).toEqual(gw2.toFlat())
     expect(gx.toFlat()).toEqual(gx2.toFlat())
   })

@@ -56,7 +56,8 @@ describe('trainStep', () => {
 
   it('is deterministic and lowers the loss over a few steps', () => {
     const run = () => {
-      let [p, s] = [params0, opt.init(params0)] as const
+      let p: CharLMParams = params0
+      let s: TreeT = opt.init(params0)
       const losses: number[] = []
       for (let i = 0; i < 15; i++) {
         const [np, ns, m] = trainStep(loss, opt)(p, s, b)
