@@ -20,6 +20,9 @@ assert.deepEqual(b.toArray(), [
   [5, 11],
   [11, 25],
 ])
+// Large enough for backend-cpu's WebAssembly kernel, loaded from packages/backend-cpu/wasm/.
+const ones = core.ones([16, 16], { backend: cpu })
+assert.deepEqual(core.matmul(ones, ones).toArray()[3], new Array(16).fill(16))
 assert.equal(core.sum(core.tanh(core.zeros([3], { backend: cpu }))).item(), 0)
 assert.throws(() => core.add(a, core.zeros([3], { backend: cpu, dtype: 'float64' })), core.ShapeError)
 console.log('smoke: compiled ESM of @recur/core, backend-cpu, testing and models loads and computes')

@@ -1,6 +1,7 @@
 /**
- * Benchmark of the CPU matmul kernels: the WebAssembly SIMD kernel (`matmulWasm`), the JavaScript
- * kernel (`matmul.ts`) and a plain loop, for square matrices and the products of an RNN step.
+ * Benchmark of the CPU matmul kernels: the WebAssembly SIMD kernel (`matmulWasm`, float64 sums), its
+ * float32-sum variant (`matmulWasmFloat32Sums`, the `cpuFast` backend), the JavaScript kernel
+ * (`matmul.ts`) and a plain loop, for square matrices and the products of an RNN step.
  *
  * Run: `npx -y pnpm@10.34.9 bench:matmul` (about a minute; it compiles the .wasm first if needed).
  * Each case is warmed up, then timed several times; the table shows the median, in GFLOP/s
@@ -14,7 +15,7 @@
 import type { DType, Operand } from '@recur/core'
 import { matmul as matmulJs } from '../src/kernels/matmul.js'
 import { matmul as matmulCpu } from '../src/kernels/matmulCpu.js'
-import { matmulWasm } from '../src/kernels/matmulWasm.js'
+import { matmulWasm, matmulWasmFloat32Sums } from '../src/kernels/matmulWasm.js'
 
 type Data = Float32Array | Float64Array
 
@@ -107,7 +108,9 @@ const plan: readonly Case[] = [
   rnn(1, 512, 128),
 ]
 
-const rows: string[][] = [['product', 'dtype', 'wasm', 'js kernel', 'plain loop', 'cpu', 'wasm/js', 'wasm/plain']]
+const rows: string[][] = [
+  ['product', 'dtype', 'wasm', 'wasm f32 sums', 'js kernel', 'plain loop', 'cpu', 'wasm/js', 'wasm/plain'],
+]
 for (const c of plan) {
   const a: Operand = { shape: [c.m, c.k], dtype: c.dtype, data: random(c.dtype, c.m * c.k) }
   const b: Operand = { shape: c.transposeB ? [c.n, c.k] : [c.k, c.n], dtype: c.dtype, data: random(c.dtype, c.k * c.n) }
@@ -118,28 +121,16 @@ for (const c of plan) {
   const out = [c.m, c.n]
   const gflops = (ms: number): number => (2 * c.m * c.n * c.k) / ms / 1e6
   const w = gflops(time(() => matmulWasm(a, b, false, c.transposeB, out), 2, c.runs))
+  const w32 = gflops(time(() => matmulWasmFloat32Sums(a, b, false, c.transposeB, out), 2, c.runs))
   const j = gflops(time(() => matmulJs(a, b, false, c.transposeB, out), 2, c.runs))
   const cpu = gflops(time(() => matmulCpu(a, b, false, c.transposeB, out), 2, c.runs))
-  const p = gflops(
-    time(
-      () =>
-        plain(
-          ad,
-          bd,
-          c.dtype === 'float32' ? new Float32Array(c.m * c.n) : new Float64Array(c.m * c.n),
-          c.m,
-          c.n,
-          c.k,
-          c.transposeB,
-        ),
-      1,
-      c.plainRuns,
-    ),
-  )
+  const fresh = (): Data => (c.dtype === 'float32' ? new Float32Array(c.m * c.n) : new Float64Array(c.m * c.n))
+  const p = gflops(time(() => plain(ad, bd, fresh(), c.m, c.n, c.k, c.transposeB), 1, c.plainRuns))
   rows.push([
     c.name,
     c.dtype,
     w.toFixed(2),
+    c.dtype === 'float32' ? w32.toFixed(2) : '-',
     j.toFixed(2),
     p.toFixed(2),
     cpu.toFixed(2),
@@ -148,6 +139,8 @@ for (const c of plan) {
   ])
 }
 
-console.log('GFLOP/s (median); wasm = WebAssembly SIMD kernel, js kernel = matmul.ts, cpu = the backend (picks one)')
+console.log(
+  'GFLOP/s (median); wasm = WebAssembly SIMD kernel (float64 sums), wasm f32 sums = its cpuFast variant, js kernel = matmul.ts, cpu = the backend (picks one)',
+)
 const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? []
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  '))

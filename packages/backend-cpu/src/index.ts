@@ -4,3 +4,4 @@
  * @since 0.1.0
  */
 export { cpu } from './cpu.js'
+export { cpuFast } from './cpuFast.js'

@@ -17,15 +17,18 @@ import { describe, expect, it } from 'vitest'
 import { cpu } from '../src/index.js'
 import { matmul as matmulJs } from '../src/kernels/matmul.js'
 import { matmul as matmulCpu } from '../src/kernels/matmulCpu.js'
-import { matmulWasm } from '../src/kernels/matmulWasm.js'
+import { matmulWasm, matmulWasmFloat32Sums } from '../src/kernels/matmulWasm.js'
 import { loadKernels, wasm } from '../src/kernels/wasmModule.js'
 import { check, operand, prng, shapes } from './matmulReference.js'
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
 process.stdout.write(`wasm matmul properties: seed ${seed}\n`)
 
-/** `cpu` with every matmul on the WebAssembly kernel. */
+/** `cpu` with every matmul on the WebAssembly kernel, with float64 or float32 sums. */
 const onWasm: Backend = { ...cpu, matmul: matmulWasm }
+const onWasmFloat32Sums: Backend = { ...cpu, matmul: matmulWasmFloat32Sums }
+/** The kit's tolerance for a backend that accumulates in float32 (see `Tolerance`). */
+const float32Sums = { accumulator: 'float32', absolute: 2 ** -126 } as const
 
 const abs = (x: Operand): Operand => ({
   ...x,
@@ -87,6 +90,28 @@ describe('matmulWasm', () => {
   test.prop([kernelCases.matmul], { seed, numRuns: 300 })('passes the conformance kit’s matmul cases', (c) => {
     expect(compareKernel(onWasm, reference, c)).toBeUndefined()
   })
+
+  test.prop([cases], { seed, numRuns: 100 })(
+    'with float32 sums: equals the reference within the float32-accumulator tolerance (same cases)',
+    ({ size: { m, n, k }, tA, tB, batch, dtype, seed: s }) => {
+      const batchA = batch.map((d) => (d.broadcastA ? 1 : d.dim))
+      const batchB = batch.map((d) => (d.broadcastB && !d.broadcastA ? 1 : d.dim))
+      const out = [...batch.map((d) => d.dim), m, n]
+      const { aShape, bShape } = shapes(batchA, batchB, m, n, k, tA, tB)
+      const next = prng(s)
+      const a = operand(dtype, aShape, next),
+        b = operand(dtype, bShape, next)
+      expect(compareKernel(onWasmFloat32Sums, reference, matmulCase(a, b, tA, tB, out, k), float32Sums)).toBeUndefined()
+    },
+    60_000,
+  )
+
+  test.prop([kernelCases.matmul], { seed, numRuns: 300 })(
+    'with float32 sums: passes the kit’s matmul cases with the float32-accumulator tolerance',
+    (c) => {
+      expect(compareKernel(onWasmFloat32Sums, reference, c, float32Sums)).toBeUndefined()
+    },
+  )
 
   it('empty products give empty or zero results of the right dtype', () => {
     for (const dtype of ['float32', 'float64'] as const) {

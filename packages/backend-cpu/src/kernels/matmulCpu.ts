@@ -14,10 +14,21 @@
  */
 import type { Operand, Shape } from '@recur/core'
 import { matmul as matmulJs } from './matmul.js'
-import { matmulWasm } from './matmulWasm.js'
+import { matmulWasm, matmulWasmFloat32Sums } from './matmulWasm.js'
 
 /** Multiply-adds per call from which the WebAssembly kernel runs. */
 const MIN_WORK = 8 ** 3
+
+/** Whether a product is large enough for the WebAssembly kernel, and has more than one column. */
+const useWasm = (a: Operand, transposeA: boolean, outShape: Shape): boolean => {
+  const rank = outShape.length
+  const m = outShape[rank - 2] ?? 0
+  const n = outShape[rank - 1] ?? 0
+  const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
+  let count = 1
+  for (let d = 0; d < rank - 2; d++) count *= outShape[d] ?? 1
+  return n >= 2 && count * m * n * k >= MIN_WORK
+}
 
 /**
  * Batched matrix product, as `Backend.matmul`: `a` is `[...batchA, m, k]` (`[k, m]` with
@@ -34,13 +45,21 @@ export const matmul = (
   transposeA: boolean,
   transposeB: boolean,
   outShape: Shape,
-): Float32Array | Float64Array => {
-  const rank = outShape.length
-  const m = outShape[rank - 2] ?? 0
-  const n = outShape[rank - 1] ?? 0
-  const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
-  let count = 1
-  for (let d = 0; d < rank - 2; d++) count *= outShape[d] ?? 1
-  const wasm = n >= 2 && count * m * n * k >= MIN_WORK
-  return (wasm ? matmulWasm : matmulJs)(a, b, transposeA, transposeB, outShape)
-}
+): Float32Array | Float64Array =>
+  (useWasm(a, transposeA, outShape) ? matmulWasm : matmulJs)(a, b, transposeA, transposeB, outShape)
+
+/**
+ * {@link matmul} for the `cpuFast` backend: the same choice, with float32 sums for float32
+ * products of at least four rows on the WebAssembly kernel (see `matmulWasmFloat32Sums`).
+ *
+ * @category kernels
+ * @since 0.1.0
+ */
+export const matmulFast = (
+  a: Operand,
+  b: Operand,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: Shape,
+): Float32Array | Float64Array =>
+  (useWasm(a, transposeA, outShape) ? matmulWasmFloat32Sums : matmulJs)(a, b, transposeA, transposeB, outShape)

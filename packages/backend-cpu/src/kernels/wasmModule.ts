@@ -30,21 +30,31 @@ export interface WasmMemory {
   readonly grow: (pages: number) => number
 }
 
+/**
+ * The kernel's modes (`assembly/matmul.ts`): float32 operands with float64 sums, float64 operands,
+ * float32 operands with float32 sums.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const WasmMode = { f32: 0, f64: 1, f32Sums: 2 } as const
+
+/** One of {@link WasmMode}'s values. */
+export type WasmMode = (typeof WasmMode)[keyof typeof WasmMode]
+
 /** The exported functions of the module (see `assembly/matmul.ts` for their contracts). */
 export interface WasmKernels {
   /** The module's memory; the caller's from {@link WasmKernels.heapBase} on. */
   readonly memory: WasmMemory
   /** First free byte of memory. */
   readonly heapBase: number
-  /** Bytes of packing scratch for an (m × k) · (k × n) product. */
-  readonly workBytes: (m: number, n: number, k: number) => number
-  /** Rows of the padded float64 accumulator for m rows. */
-  readonly paddedRows: (m: number) => number
-  /** Columns of the padded float64 accumulator for n columns. */
-  readonly paddedCols: (n: number) => number
-  /** `out = A · B` of one product, in float64 (`double` 1) or float32 (0); addresses in bytes. */
+  /** Bytes of packing scratch for an (m × k) · (k × n) product in `mode`. */
+  readonly workBytes: (mode: WasmMode, m: number, n: number, k: number) => number
+  /** Bytes of the padded accumulator for an m × n result in `mode`. */
+  readonly scratchBytes: (mode: WasmMode, m: number, n: number) => number
+  /** `out = A · B` of one product in `mode`; addresses in bytes. */
   readonly gemm: (
-    double: number,
+    mode: WasmMode,
     a: number,
     ars: number,
     acs: number,
@@ -104,8 +114,7 @@ export const loadKernels = (file: string): WasmKernels => {
     memory,
     heapBase: fn(file, exports, 'heapBase')(),
     workBytes: fn(file, exports, 'workBytes'),
-    paddedRows: fn(file, exports, 'paddedRows'),
-    paddedCols: fn(file, exports, 'paddedCols'),
+    scratchBytes: fn(file, exports, 'scratchBytes'),
     gemm: fn(file, exports, 'gemm'),
   }
 }
