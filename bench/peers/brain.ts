@@ -26,11 +26,9 @@ const sequences = (s: Sizes, steps: number, count: number): number[][][] => {
   )
 }
 
-type Net = brain.recurrent.RNNTimeStep & { initialize(): void }
-
-const network = (s: Sizes, learningRate: number): Net => {
+const network = (s: Sizes, learningRate: number): brain.recurrent.RNNTimeStep => {
   const options = { inputSize: s.I, hiddenLayers: [s.H], outputSize: s.I, learningRate }
-  return (s.mode === 'LSTM' ? new brain.recurrent.LSTMTimeStep(options) : new brain.recurrent.GRUTimeStep(options)) as Net
+  return s.mode === 'LSTM' ? new brain.recurrent.LSTMTimeStep(options) : new brain.recurrent.GRUTimeStep(options)
 }
 
 const train = async (job: Job): Promise<ChildResult> => {
@@ -57,11 +55,15 @@ const train = async (job: Job): Promise<ChildResult> => {
 const infer = async (job: Job): Promise<ChildResult> => {
   const s = job.sizes
   const net = network(s, job.learningRate)
-  net.initialize()
   const data = sequences(s, s.L, s.N)
+  // run() needs bound equations, which only train() makes: one update on a two-step sequence
+  net.train([data[0]?.slice(0, 2) ?? []], { iterations: 1, errorThresh: 0 })
   const before = rss().now
   const samples = await timeSteps(side, job, () => {
-    for (const seq of data) net.run(seq)
+    for (const seq of data) {
+      const out = net.run<number[] | null>(seq)
+      if (out === null || out.length !== s.I) throw new Error(`brain.js run() returned ${JSON.stringify(out)}`)
+    }
     return undefined
   })
   const note = job.workload === 'W3' ? 'one run() over the whole stream (no step API)' : `${s.N} run() calls at batch 1`

@@ -36,7 +36,15 @@ const batchFirst = (s: Sizes, name: 'x' | 'y'): tf.Tensor => tf.tidy(() => tf.tr
 
 /** The recurrent layer with PyTorch's activations. */
 const recurrent = (s: Sizes) => {
-  const args = { units: s.H, returnSequences: true, inputShape: [s.L, s.I], recurrentActivation: 'sigmoid' as const }
+  // zeros: the seeded weights replace them (tfjs's default orthogonal init of 1024×256 is slow)
+  const args = {
+    units: s.H,
+    returnSequences: true,
+    inputShape: [s.L, s.I],
+    recurrentActivation: 'sigmoid' as const,
+    kernelInitializer: 'zeros' as const,
+    recurrentInitializer: 'zeros' as const,
+  }
   return s.mode === 'LSTM' ? tf.layers.lstm(args) : tf.layers.gru(args)
 }
 
