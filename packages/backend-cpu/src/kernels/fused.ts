@@ -14,23 +14,18 @@
 import { allocate, type FusedKernels, type Operand, type ReadonlyData } from '@recur/core'
 import { sigmoid } from './unary.js'
 
-type Round = (v: number) => number
-const exact: Round = (v) => v
-const rounding = (x: Operand): Round => (x.dtype === 'float32' ? Math.fround : exact)
-
 /** The hidden size and number of rows of a state operand `(…, H)`. */
 const layout = (state: Operand): readonly [h: number, rows: number] => {
   const h = state.shape[state.shape.length - 1] ?? 0
   return [h, h === 0 ? 0 : state.data.length / h]
 }
 
-/** `gates` `(…, 4H)` (i, f, g, o), `c` `(…, H)` → `[h, c']` `(…, 2H)`. */
-const lstmGates = (gates: Operand, c: Operand): ReadonlyData => {
-  const [H, rows] = layout(c)
-  const fr = rounding(c)
-  const g = gates.data
-  const s = c.data
-  const out = allocate(c.dtype, 2 * H * rows)
+// The forward kernels have one loop per dtype: with the rounding passed as a function, the call
+// site sees two targets and the float32 loop runs ~1.5× slower (measured).
+
+/** float32 `lstmGates`: as float64, rounding after every operation. */
+const lstmGates32 = (g: ReadonlyData, s: ReadonlyData, out: Float32Array, H: number, rows: number): void => {
+  const fr = Math.fround
   for (let r = 0; r < rows; r++) {
     const gi = 4 * H * r
     const si = H * r
@@ -45,6 +40,35 @@ const lstmGates = (gates: Operand, c: Operand): ReadonlyData => {
       out[oi + H + j] = next
     }
   }
+}
+
+const lstmGates64 = (g: ReadonlyData, s: ReadonlyData, out: Float64Array, H: number, rows: number): void => {
+  for (let r = 0; r < rows; r++) {
+    const gi = 4 * H * r
+    const si = H * r
+    const oi = 2 * H * r
+    for (let j = 0; j < H; j++) {
+      const i = sigmoid(g[gi + j]!)
+      const f = sigmoid(g[gi + H + j]!)
+      const u = Math.tanh(g[gi + 2 * H + j]!)
+      const o = sigmoid(g[gi + 3 * H + j]!)
+      const next = f * s[si + j]! + i * u
+      out[oi + j] = o * Math.tanh(next)
+      out[oi + H + j] = next
+    }
+  }
+}
+
+/** `gates` `(…, 4H)` (i, f, g, o), `c` `(…, H)` → `[h, c']` `(…, 2H)`. */
+const lstmGates = (gates: Operand, c: Operand): ReadonlyData => {
+  const [H, rows] = layout(c)
+  if (c.dtype === 'float32') {
+    const out = new Float32Array(2 * H * rows)
+    lstmGates32(gates.data, c.data, out, H, rows)
+    return out
+  }
+  const out = new Float64Array(2 * H * rows)
+  lstmGates64(gates.data, c.data, out, H, rows)
   return out
 }
 
@@ -79,14 +103,9 @@ const lstmGatesBackward = (gates: Operand, c: Operand, ct: Operand): ReadonlyDat
   return out
 }
 
-/** xp, hp `(…, 3H)` (r, z, n), h `(…, H)` → `n + z·(h − n)` `(…, H)`. */
-const gruGates = (xp: Operand, hp: Operand, h: Operand): ReadonlyData => {
-  const [H, rows] = layout(h)
-  const fr = rounding(h)
-  const x = xp.data
-  const p = hp.data
-  const s = h.data
-  const out = allocate(h.dtype, H * rows)
+/** float32 `gruGates`: as float64, rounding after every operation. */
+const gruGates32 = (x: ReadonlyData, p: ReadonlyData, s: ReadonlyData, out: Float32Array, H: number, rows: number): void => {
+  const fr = Math.fround
   for (let row = 0; row < rows; row++) {
     const gi = 3 * H * row
     const si = H * row
@@ -97,6 +116,31 @@ const gruGates = (xp: Operand, hp: Operand, h: Operand): ReadonlyData => {
       out[si + j] = n + fr(z * fr(s[si + j]! - n))
     }
   }
+}
+
+const gruGates64 = (x: ReadonlyData, p: ReadonlyData, s: ReadonlyData, out: Float64Array, H: number, rows: number): void => {
+  for (let row = 0; row < rows; row++) {
+    const gi = 3 * H * row
+    const si = H * row
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(x[gi + j]! + p[gi + j]!)
+      const z = sigmoid(x[gi + H + j]! + p[gi + H + j]!)
+      const n = Math.tanh(x[gi + 2 * H + j]! + r * p[gi + 2 * H + j]!)
+      out[si + j] = n + z * (s[si + j]! - n)
+    }
+  }
+}
+
+/** xp, hp `(…, 3H)` (r, z, n), h `(…, H)` → `n + z·(h − n)` `(…, H)`. */
+const gruGates = (xp: Operand, hp: Operand, h: Operand): ReadonlyData => {
+  const [H, rows] = layout(h)
+  if (h.dtype === 'float32') {
+    const out = new Float32Array(H * rows)
+    gruGates32(xp.data, hp.data, h.data, out, H, rows)
+    return out
+  }
+  const out = new Float64Array(H * rows)
+  gruGates64(xp.data, hp.data, h.data, out, H, rows)
   return out
 }
 
