@@ -154,7 +154,7 @@ describe.each(cases)('%s equals its composed definition', (_, cell) => {
 
 describe('fused cells under scan', () => {
   test.prop([fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 })], { seed, numRuns: 10 })(
-    'an LSTM scan with checkpointing has the gradient of the composed one',
+    'an LSTM scan, with and without checkpointing, has the gradient and hvp of the composed one',
     (T, k) => {
       const o = { backend: cpu, dtype: 'float64' } as const
       const H = 3
@@ -174,6 +174,10 @@ describe('fused cells under scan', () => {
       const want = R.grad(run(R.composedLstmGates, undefined))(w)
       near([R.grad(run(R.lstmGates, undefined))(w)], [want], 'float64', 'BPTT')
       near([R.grad(run(R.lstmGates, k))(w)], [want], 'float64', 'checkpointed BPTT')
+      const v = R.Random.normal(R.Random.key(T + 2), w.shape, o)
+      const hvpWant = R.hvp(run(R.composedLstmGates, undefined), w, v)
+      near([R.hvp(run(R.lstmGates, undefined), w, v)], [hvpWant], 'float64', 'hvp through BPTT')
+      near([R.hvp(run(R.lstmGates, k), w, v)], [hvpWant], 'float64', 'hvp through checkpointed BPTT')
     },
   )
 })
