@@ -144,12 +144,12 @@ const streaming = (mode: Mode, variant: Variant): Runner => {
 
 /**
  * Runs the variants' measurements interleaved (so that load from other processes hits all of them
- * alike), `reps` times after one warm-up each, and keeps each variant's fastest run (the least
- * disturbed one) with its matmul share.
+ * alike), `reps` times after `warmups` rounds, and keeps each variant's fastest run (the least
+ * disturbed one) with its matmul share; `warmups` rounds first let the JIT settle.
  */
-const compare = (runners: readonly (readonly [Row, Runner])[], reps: number) => {
+const compare = (runners: readonly (readonly [Row, Runner])[], reps: number, warmups = 1) => {
   const best = new Map<Row, { total: number; matmul: number }>()
-  for (const [, r] of runners) r.once()
+  for (let w = 0; w < warmups; w++) for (const [, r] of runners) r.once()
   for (let i = 0; i < reps; i++) {
     for (const [v, r] of runners) {
       collect()
@@ -191,14 +191,15 @@ if (sections.includes('train')) {
 
 if (sections.includes('stream')) {
   console.log(
-    `\nstreaming inference, batch 1, input 128, hidden 128, float32, µs per step (projection included), best of ${reps}`,
+    `\nstreaming inference, batch 1, input 128, hidden 128, float32, µs per step (projection included), best of ${2 * reps}`,
   )
   console.log('| cell / variant | µs/step | matmul µs | rest µs | speed-up |')
   console.log('| --- | --- | --- | --- | --- |')
   for (const mode of modes) {
     const rs = compare(
       variants.map((v) => [v, streaming(mode, v)] as const),
-      reps,
+      2 * reps,
+      3,
     )
     const base = rs[0]?.[1].total ?? Number.NaN
     for (const [v, r] of rs) console.log(row(`${mode} ${v}`, r, base, 1))

@@ -193,7 +193,9 @@ describe('shape errors name the op, the argument and the shapes', () => {
       "lstmGates: c must have shape [2, 3] = (…, H) with H = 3 and the leading dimensions [2] of gates, but it has [3, 3] (argument 'c'; gates [2, 12], c [3, 3])",
     )
     expect(() => R.lstmGates(z([2, 12]), z([2, 4]))).toThrow('c must have shape [2, 3] = (…, H) with H = 3')
-    expect(() => R.lstmGates(z([]), z([]))).toThrow('lstmGates: gates must have at least one axis')
+    expect(() => R.lstmGates(z([]), z([]))).toThrow(
+      "lstmGates: gates must have at least one axis, (…, 4H) with gates i, f, g, o (argument 'gates'; gates [], c [])",
+    )
     expect(() => R.lstmGates(z([2, 12]), R.zeros([2, 3], { backend: cpu, dtype: 'float64' }))).toThrow('lstmGates: mixed dtypes')
   })
   it('gruGates', () => {

@@ -29,13 +29,13 @@ const gateLayout = (
   gates: string,
   widths: readonly number[],
 ): E.Either<ShapeError, readonly [Shape, number]> => {
-  const named = Object.fromEntries(shapes.map((s, i) => [names[i] ?? `input ${i}`, s]))
+  const named = () => Object.fromEntries(shapes.map((s, i) => [names[i] ?? `input ${i}`, s]))
   const first = shapes[0] ?? []
   const k = widths[0] ?? 1
   const parts = split(first)
   if (parts === undefined)
     return E.left(
-      shapeError(op, names[0] ?? '', `${names[0]} must have at least one axis, (…, ${k}H) with gates ${gates}`, named),
+      shapeError(op, names[0] ?? '', `${names[0]} must have at least one axis, (…, ${k}H) with gates ${gates}`, named()),
     )
   const [lead, width] = parts
   if (width % k !== 0)
@@ -44,7 +44,7 @@ const gateLayout = (
         op,
         names[0] ?? '',
         `${names[0]} has ${width} entries on its last axis, not a multiple of ${k} (gates ${gates}, each of hidden size H)`,
-        named,
+        named(),
       ),
     )
   const h = width / k
@@ -58,7 +58,7 @@ const gateLayout = (
           op,
           names[i] ?? '',
           `${names[i]} must have shape ${formatShape(want)} = (…, ${w === 1 ? '' : w}H) with H = ${h} and the leading dimensions ${formatShape(lead)} of ${names[0]}, but it has ${formatShape(got)}`,
-          named,
+          named(),
         ),
       )
     }
