@@ -27,12 +27,16 @@ import { compareKernel, type KernelName, type Tolerance } from './KernelCase.js'
 
 /**
  * Tolerance overrides: per kernel, fields of `Tolerance` (merged over the defaults); for the
- * end-to-end checks, `lstm` in units of ε(dtype)·max|reference tensor| (default 256).
+ * end-to-end checks, `lstm` in units of ε(dtype)·max|reference tensor| (default 256); for the fused
+ * kernels, `fused` in ulps of `fusedCases.ts` (default 64).
  *
  * @category model
  * @since 0.1.0
  */
-export type ConformanceTolerances = { readonly [K in KernelName]?: Partial<Tolerance> } & { readonly lstm?: number }
+export type ConformanceTolerances = { readonly [K in KernelName]?: Partial<Tolerance> } & {
+  readonly lstm?: number
+  readonly fused?: number
+}
 
 /**
  * Options of {@link backendConformance}.
@@ -211,7 +215,7 @@ export const backendConformance = (candidate: Backend, options: ConformanceOptio
         name: `fused.${kernel}`,
         run: () => {
           const property = fc.property(fusedCases[kernel], (c) => {
-            const mismatch = compareFused(candidate, reference, c)
+            const mismatch = compareFused(candidate, reference, c, options.tolerances?.fused)
             if (mismatch !== undefined) throw new Error(mismatch)
           })
           const replay = `kernels: [], endToEnd: false, fused: ['${kernel}']`
