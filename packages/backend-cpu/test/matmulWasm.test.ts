@@ -129,20 +129,21 @@ describe('wasm memory is reused across calls, never shared with results', () => 
     const next = prng(21)
     const big = [operand('float32', [2, 130, 300], next), operand('float32', [1, 300, 90], next)] as const
     const small = [operand('float64', [5, 7], next), operand('float64', [3, 7], next)] as const
-    const bigger = [operand('float32', [70, 600], next), operand('float32', [1030, 600], next)] as const
+    // b alone is 24 MB, more than any other test here needs: this call must grow the memory.
+    const bigger = [operand('float32', [8, 2000], next), operand('float32', [3000, 2000], next)] as const
     const first = matmulWasm(big[0], big[1], false, false, [2, 130, 90])
     const kept = Float32Array.from(first)
     const second = matmulWasm(small[0], small[1], false, true, [5, 3])
     const before = wasm.memory.buffer.byteLength
-    const third = matmulWasm(bigger[0], bigger[1], false, true, [70, 1030])
-    // The third call needs more memory than the first two: the arena grew under earlier results.
+    const third = matmulWasm(bigger[0], bigger[1], false, true, [8, 3000])
+    // The arena grew (its old buffer detached) under the earlier results.
     expect(wasm.memory.buffer.byteLength).toBeGreaterThan(before)
     expect(first).toEqual(kept)
     for (const r of [first, second, third]) expect(r.buffer).not.toBe(wasm.memory.buffer)
     expect(new Set([first.buffer, second.buffer, third.buffer]).size).toBe(3)
     check(matmulWasm, big[0], big[1], false, false, [2, 130, 90])
     check(matmulWasm, small[0], small[1], false, true, [5, 3])
-    check(matmulWasm, bigger[0], bigger[1], false, true, [70, 1030])
+    check(matmulWasm, bigger[0], bigger[1], false, true, [8, 3000])
     // The same call again after other calls wrote the arena: the same values.
     expect(matmulWasm(big[0], big[1], false, false, [2, 130, 90])).toEqual(kept)
   })

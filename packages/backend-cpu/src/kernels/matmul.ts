@@ -16,8 +16,8 @@
  * Sums are float64 throughout; a float32 result is rounded once, at the end. Products with very
  * few rows or columns skip packing (see {@link gemmRows} and {@link gemmDots}).
  *
- * Packing, micro-kernel and driver are separate functions, so a WebAssembly SIMD micro-kernel (or a
- * whole replacement of `matmul`, same signature) can slot in without touching core.
+ * The `cpu` backend runs this kernel for small products and single-column ones only; the others go
+ * to the WebAssembly SIMD kernel (`matmulWasm.ts`, same sums in float64), see `matmulCpu.ts`.
  *
  * Sizes below were chosen by measurement with Node 20 on an x86-64 Xeon (48 KiB L1d, 2 MiB L2),
  * see `bench/matmul.ts`. The scalar micro-kernel is bound by instructions (loads with bounds
