@@ -26,19 +26,26 @@ const sequences = (s: Sizes, steps: number, count: number): number[][][] => {
   )
 }
 
-const network = (s: Sizes, learningRate: number): brain.recurrent.RNNTimeStep => {
-  const options = { inputSize: s.I, hiddenLayers: [s.H], outputSize: s.I, learningRate }
+/** brain.js's default learning rate (0.01): its RMSprop-like rule diverges to NaN at the SGD rate 0.1 of the others. */
+const network = (s: Sizes): brain.recurrent.RNNTimeStep => {
+  const options = { inputSize: s.I, hiddenLayers: [s.H], outputSize: s.I }
   return s.mode === 'LSTM' ? new brain.recurrent.LSTMTimeStep(options) : new brain.recurrent.GRUTimeStep(options)
 }
 
 const train = async (job: Job): Promise<ChildResult> => {
   const s = job.sizes
-  const net = network(s, job.learningRate)
+  const net = network(s)
   const data = sequences(s, s.L + 1, s.N)
   const losses: number[] = []
   const before = rss().now
   const samples = await timeSteps(side, job, () => {
-    losses.push(net.train(data, { iterations: 1, errorThresh: 0, learningRate: job.learningRate }).error)
+    const t0 = performance.now()
+    try {
+      losses.push(net.train(data, { iterations: 1, errorThresh: 0 }).error)
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e)
+      throw new Error(`${message} (train() failed after ${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+    }
     return undefined
   })
   return {
@@ -48,13 +55,13 @@ const train = async (job: Job): Promise<ChildResult> => {
     ...rssFields(before),
     threads: 1,
     version,
-    notes: [`${s.N} sequences at batch 1, ${s.N} updates of brain.js's own rule`],
+    notes: [`${s.N} sequences at batch 1, ${s.N} updates of brain.js's own rule at its default rate 0.01`],
   }
 }
 
 const infer = async (job: Job): Promise<ChildResult> => {
   const s = job.sizes
-  const net = network(s, job.learningRate)
+  const net = network(s)
   const data = sequences(s, s.L, s.N)
   // run() needs bound equations, which only train() makes: one update on a two-step sequence
   net.train([data[0]?.slice(0, 2) ?? []], { iterations: 1, errorThresh: 0 })

@@ -80,7 +80,11 @@ const train = async (job: Job, threads: number): Promise<ChildResult> => {
   const losses: number[] = []
   const before = rss().now
   const samples = await timeSteps(`tfjs-${job.backend}`, job, async () => {
-    const loss = await model.trainOnBatch(x, y)
+    const loss = await model.trainOnBatch(x, y).catch((e: unknown) => {
+      const m = tf.memory()
+      const held = `${(m.numBytes / 2 ** 30).toFixed(2)} GiB in ${m.numTensors} tensors`
+      throw new Error(`${e instanceof Error ? e.message : String(e)} (tfjs memory when it failed: ${held})`)
+    })
     losses.push(typeof loss === 'number' ? loss : (loss[0] ?? Number.NaN))
     return undefined
   })
