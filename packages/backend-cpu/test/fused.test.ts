@@ -52,10 +52,13 @@ const withBlock = (x: R.Operand, n: number, k: number, j: number | undefined): R
     for (let i = 0; i < w; i++) data[r * n * w + k * w + i] = j === undefined ? 0 : (x.data[r * n * w + j * w + i] ?? 0)
   return { ...x, data }
 }
-/** The output of a kernel as an operand of `like`'s leading dimensions and `n` blocks of width H. */
-const asOperand = (d: R.ReadonlyData, like: R.Operand, n: number): R.Operand => {
-  const h = like.shape[like.shape.length - 1] ?? 0
-  return { shape: [...like.shape.slice(0, -1), n * h], dtype: like.dtype, data: d }
+/** `to` with its block `k` of `n` on the last axis replaced by the same block of `from` (same layout). */
+const blockFrom = (to: R.ReadonlyData, from: R.ReadonlyData, like: R.Operand, n: number, k: number): R.ReadonlyData => {
+  const w = (like.shape[like.shape.length - 1] ?? 0) / n
+  const data = like.dtype === 'float32' ? Float32Array.from(to) : Float64Array.from(to)
+  for (let r = 0; r < data.length / (n * w); r++)
+    for (let i = 0; i < w; i++) data[r * n * w + k * w + i] = from[r * n * w + k * w + i] ?? 0
+  return data
 }
 
 /** cpu's fused kernel `name` (the first describe checks that each exists). */
@@ -75,13 +78,18 @@ const mutants: readonly (readonly [string, FusedKernelName, R.FusedKernels])[] =
   [
     'lstmGatesBackward forgets the carried cell gradient',
     'lstmGatesBackward',
-    { lstmGatesBackward: (g, c, ct) => k.lstmGatesBackward(g, c, withBlock(ct, 2, 1, undefined)) },
+    { lstmGatesBackward: (g, c, dh, dc) => k.lstmGatesBackward(g, c, dh, withBlock(dc, 1, 0, undefined)) },
   ],
   ['gruGates reads z as r', 'gruGates', { gruGates: (x, p, h) => k.gruGates(withBlock(x, 3, 0, 1), p, h) }],
   [
     'gruGatesBackward forgets r in d h_n',
     'gruGatesBackward',
-    { gruGatesBackward: (x, p, h, ct) => withBlock(asOperand(k.gruGatesBackward(x, p, h, ct), h, 7), 7, 5, 2).data },
+    {
+      gruGatesBackward: (x, p, h, ct) => {
+        const [dx, dp, dh] = k.gruGatesBackward(x, p, h, ct)
+        return [dx, blockFrom(dp, dx, x, 3, 2), dh] as const
+      },
+    },
   ],
 ]
 

@@ -237,9 +237,9 @@ export interface Backend {
 }
 
 /**
- * Optional fused recurrent-cell kernels. Each is one pass over its operands, with no intermediate
- * arrays. All operands share one dtype (the output dtype) and the same leading dimensions `…`
- * (any number, possibly none), and are row-major over the last axis. `σ` is the `sigmoid` of
+ * Optional fused recurrent-cell kernels. Each is one pass over its operands that allocates only
+ * its results. All operands share one dtype (the results' dtype) and the same leading dimensions
+ * `…` (any number, possibly none), and are row-major over the last axis. `σ` is the `sigmoid` of
  * {@link unaryOps}; `tanh` is `Math.tanh`. The semantics are those of the composed definitions
  * `composedLstmGates`, `composedLstmGatesBackward`, `composedGruGates` and
  * `composedGruGatesBackward` in core (a float32 kernel should round where they do: after every
@@ -250,24 +250,34 @@ export interface Backend {
  */
 export interface FusedKernels {
   /**
-   * LSTM gates: `gates` `(…, 4H)` holds the pre-activations i, f, g, o; `c` `(…, H)`. Output
-   * `(…, 2H)`: `[h, c']` with `c' = σ(f)·c + σ(i)·tanh(g)`, `h = σ(o)·tanh(c')`.
+   * LSTM gates: `gates` `(…, 4H)` holds the pre-activations i, f, g, o; `c` `(…, H)`. Results
+   * `[h, c']`, both `(…, H)`: `c' = σ(f)·c + σ(i)·tanh(g)`, `h = σ(o)·tanh(c')`.
    */
-  readonly lstmGates?: (gates: Operand, c: Operand) => ReadonlyData
+  readonly lstmGates?: (gates: Operand, c: Operand) => readonly [h: ReadonlyData, c: ReadonlyData]
   /**
-   * The pullback of `lstmGates` at `gates` `(…, 4H)`, `c` `(…, H)` of the cotangent `ct`
-   * `(…, 2H)` (`[dh, dc']`). Output `(…, 5H)`: `[d gates (4H), d c (H)]`.
+   * The pullback of `lstmGates` at `gates` `(…, 4H)`, `c` `(…, H)` of the cotangents `dh`, `dc`
+   * `(…, H)` of h and c'. Results `[d gates (…, 4H), d c (…, H)]`.
    */
-  readonly lstmGatesBackward?: (gates: Operand, c: Operand, ct: Operand) => ReadonlyData
+  readonly lstmGatesBackward?: (
+    gates: Operand,
+    c: Operand,
+    dh: Operand,
+    dc: Operand,
+  ) => readonly [gates: ReadonlyData, c: ReadonlyData]
   /**
    * GRU gates with the reset gate applied after the recurrent product (PyTorch): `xp` `(…, 3H)` =
-   * x·W_ihᵀ + b_ih, `hp` `(…, 3H)` = h·W_hhᵀ + b_hh, `h` `(…, H)`, each split r, z, n. Output
+   * x·W_ihᵀ + b_ih, `hp` `(…, 3H)` = h·W_hhᵀ + b_hh, `h` `(…, H)`, each split r, z, n. Result
    * `(…, H)`: `n + z·(h − n)` with `r = σ(x_r + h_r)`, `z = σ(x_z + h_z)`, `n = tanh(x_n + r·h_n)`.
    */
   readonly gruGates?: (xp: Operand, hp: Operand, h: Operand) => ReadonlyData
   /**
    * The pullback of `gruGates` at `xp`, `hp` `(…, 3H)`, `h` `(…, H)` of the cotangent `ct`
-   * `(…, H)`. Output `(…, 7H)`: `[d xp (3H), d hp (3H), d h (H)]`.
+   * `(…, H)`. Results `[d xp (…, 3H), d hp (…, 3H), d h (…, H)]`.
    */
-  readonly gruGatesBackward?: (xp: Operand, hp: Operand, h: Operand, ct: Operand) => ReadonlyData
+  readonly gruGatesBackward?: (
+    xp: Operand,
+    hp: Operand,
+    h: Operand,
+    ct: Operand,
+  ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h: ReadonlyData]
 }

@@ -1,7 +1,7 @@
 /**
  * Fused recurrent-cell kernels (the optional `fused` member of the Backend interface): the
  * elementwise part of an LSTM step and of a reset-after GRU step, and their pullbacks, each one
- * pass over its operands that allocates only its output.
+ * pass over its operands that allocates only its results.
  *
  * Numerics: the forward kernels evaluate the composed definitions in core in the same order with
  * the same `sigmoid` and `Math.tanh` as the unary kernels, and in float32 they round after every
@@ -24,66 +24,66 @@ const layout = (state: Operand): readonly [h: number, rows: number] => {
 // site sees two targets and the float32 loop runs ~1.5× slower (measured).
 
 /** float32 `lstmGates`: as float64, rounding after every operation. */
-const lstmGates32 = (g: ReadonlyData, s: ReadonlyData, out: Float32Array, H: number, rows: number): void => {
+const lstmGates32 = (g: ReadonlyData, s: ReadonlyData, h: Float32Array, c: Float32Array, H: number, rows: number): void => {
   const fr = Math.fround
   for (let r = 0; r < rows; r++) {
     const gi = 4 * H * r
     const si = H * r
-    const oi = 2 * H * r
     for (let j = 0; j < H; j++) {
       const i = fr(sigmoid(g[gi + j]!))
       const f = fr(sigmoid(g[gi + H + j]!))
       const u = fr(Math.tanh(g[gi + 2 * H + j]!))
       const o = fr(sigmoid(g[gi + 3 * H + j]!))
       const next = fr(fr(f * s[si + j]!) + fr(i * u))
-      out[oi + j] = o * fr(Math.tanh(next))
-      out[oi + H + j] = next
+      h[si + j] = o * fr(Math.tanh(next))
+      c[si + j] = next
     }
   }
 }
 
-const lstmGates64 = (g: ReadonlyData, s: ReadonlyData, out: Float64Array, H: number, rows: number): void => {
+const lstmGates64 = (g: ReadonlyData, s: ReadonlyData, h: Float64Array, c: Float64Array, H: number, rows: number): void => {
   for (let r = 0; r < rows; r++) {
     const gi = 4 * H * r
     const si = H * r
-    const oi = 2 * H * r
     for (let j = 0; j < H; j++) {
       const i = sigmoid(g[gi + j]!)
       const f = sigmoid(g[gi + H + j]!)
       const u = Math.tanh(g[gi + 2 * H + j]!)
       const o = sigmoid(g[gi + 3 * H + j]!)
       const next = f * s[si + j]! + i * u
-      out[oi + j] = o * Math.tanh(next)
-      out[oi + H + j] = next
+      h[si + j] = o * Math.tanh(next)
+      c[si + j] = next
     }
   }
 }
 
-/** `gates` `(…, 4H)` (i, f, g, o), `c` `(…, H)` → `[h, c']` `(…, 2H)`. */
-const lstmGates = (gates: Operand, c: Operand): ReadonlyData => {
+/** `gates` `(…, 4H)` (i, f, g, o), `c` `(…, H)` → `[h, c']`, both `(…, H)`. */
+const lstmGates = (gates: Operand, c: Operand): readonly [ReadonlyData, ReadonlyData] => {
   const [H, rows] = layout(c)
   if (c.dtype === 'float32') {
-    const out = new Float32Array(2 * H * rows)
-    lstmGates32(gates.data, c.data, out, H, rows)
-    return out
+    const h = new Float32Array(H * rows)
+    const next = new Float32Array(H * rows)
+    lstmGates32(gates.data, c.data, h, next, H, rows)
+    return [h, next]
   }
-  const out = new Float64Array(2 * H * rows)
-  lstmGates64(gates.data, c.data, out, H, rows)
-  return out
+  const h = new Float64Array(H * rows)
+  const next = new Float64Array(H * rows)
+  lstmGates64(gates.data, c.data, h, next, H, rows)
+  return [h, next]
 }
 
-/** The pullback of `lstmGates`: ct `(…, 2H)` = `[dh, dc']` → `(…, 5H)` = `[d gates, d c]`. */
-const lstmGatesBackward = (gates: Operand, c: Operand, ct: Operand): ReadonlyData => {
+/** The pullback of `lstmGates`: dh, dc' `(…, H)` → `[d gates (…, 4H), d c (…, H)]`. */
+const lstmGatesBackward = (gates: Operand, c: Operand, dh: Operand, dnext: Operand): readonly [ReadonlyData, ReadonlyData] => {
   const [H, rows] = layout(c)
   const g = gates.data
   const s = c.data
-  const d = ct.data
-  const out = allocate(c.dtype, 5 * H * rows)
+  const a = dh.data
+  const b = dnext.data
+  const dg = allocate(c.dtype, 4 * H * rows)
+  const ds = allocate(c.dtype, H * rows)
   for (let r = 0; r < rows; r++) {
     const gi = 4 * H * r
     const si = H * r
-    const di = 2 * H * r
-    const oi = 5 * H * r
     for (let j = 0; j < H; j++) {
       const i = sigmoid(g[gi + j]!)
       const f = sigmoid(g[gi + H + j]!)
@@ -91,16 +91,16 @@ const lstmGatesBackward = (gates: Operand, c: Operand, ct: Operand): ReadonlyDat
       const o = sigmoid(g[gi + 3 * H + j]!)
       const prev = s[si + j]!
       const tc = Math.tanh(f * prev + i * u)
-      const dh = d[di + j]!
-      const dc = d[di + H + j]! + dh * o * (1 - tc * tc)
-      out[oi + j] = dc * u * i * (1 - i)
-      out[oi + H + j] = dc * prev * f * (1 - f)
-      out[oi + 2 * H + j] = dc * i * (1 - u * u)
-      out[oi + 3 * H + j] = dh * tc * o * (1 - o)
-      out[oi + 4 * H + j] = dc * f
+      const d = a[si + j]!
+      const dc = b[si + j]! + d * o * (1 - tc * tc)
+      dg[gi + j] = dc * u * i * (1 - i)
+      dg[gi + H + j] = dc * prev * f * (1 - f)
+      dg[gi + 2 * H + j] = dc * i * (1 - u * u)
+      dg[gi + 3 * H + j] = d * tc * o * (1 - o)
+      ds[si + j] = dc * f
     }
   }
-  return out
+  return [dg, ds]
 }
 
 /** float32 `gruGates`: as float64, rounding after every operation. */
@@ -144,18 +144,24 @@ const gruGates = (xp: Operand, hp: Operand, h: Operand): ReadonlyData => {
   return out
 }
 
-/** The pullback of `gruGates`: ct `(…, H)` → `(…, 7H)` = `[d xp, d hp, d h]`. */
-const gruGatesBackward = (xp: Operand, hp: Operand, h: Operand, ct: Operand): ReadonlyData => {
+/** The pullback of `gruGates`: ct `(…, H)` → `[d xp (…, 3H), d hp (…, 3H), d h (…, H)]`. */
+const gruGatesBackward = (
+  xp: Operand,
+  hp: Operand,
+  h: Operand,
+  ct: Operand,
+): readonly [ReadonlyData, ReadonlyData, ReadonlyData] => {
   const [H, rows] = layout(h)
   const x = xp.data
   const p = hp.data
   const s = h.data
   const d = ct.data
-  const out = allocate(h.dtype, 7 * H * rows)
+  const dx = allocate(h.dtype, 3 * H * rows)
+  const dp = allocate(h.dtype, 3 * H * rows)
+  const ds = allocate(h.dtype, H * rows)
   for (let row = 0; row < rows; row++) {
     const gi = 3 * H * row
     const si = H * row
-    const oi = 7 * H * row
     for (let j = 0; j < H; j++) {
       const r = sigmoid(x[gi + j]! + p[gi + j]!)
       const z = sigmoid(x[gi + H + j]! + p[gi + H + j]!)
@@ -165,16 +171,16 @@ const gruGatesBackward = (xp: Operand, hp: Operand, h: Operand, ct: Operand): Re
       const dn = dy * (1 - z) * (1 - n * n)
       const dr = dn * hn * r * (1 - r)
       const dz = dy * (s[si + j]! - n) * z * (1 - z)
-      out[oi + j] = dr
-      out[oi + H + j] = dz
-      out[oi + 2 * H + j] = dn
-      out[oi + 3 * H + j] = dr
-      out[oi + 4 * H + j] = dz
-      out[oi + 5 * H + j] = dn * r
-      out[oi + 6 * H + j] = dy * z
+      dx[gi + j] = dr
+      dx[gi + H + j] = dz
+      dx[gi + 2 * H + j] = dn
+      dp[gi + j] = dr
+      dp[gi + H + j] = dz
+      dp[gi + 2 * H + j] = dn * r
+      ds[si + j] = dy * z
     }
   }
-  return out
+  return [dx, dp, ds]
 }
 
 /** The fused kernels of the CPU backend, float32 and float64. */

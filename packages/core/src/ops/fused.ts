@@ -5,12 +5,13 @@
  * The fused and the composed forms compute the same values (the fused primitive runs a backend's
  * fused kernel when it has one, else exactly the composition); their derivatives agree too, but
  * the fused form records one node for reverse mode instead of about fourteen, and its pullback is
- * one more fused primitive. Every operand shares the leading dimensions `…` (the batch `N`, or
+ * one more fused primitive. The LSTM primitive has two results (h and c'), so nothing is sliced. Every operand shares the leading dimensions `…` (the batch `N`, or
  * none for an unbatched step); `H` is the hidden size.
  *
  * @since 0.1.0
  */
 import { bind } from '../autodiff/bind.js'
+import { bindMany } from '../autodiff/bindMany.js'
 import { gruGatesShape, lstmGatesShape } from '../primitives/fusedShapes.js'
 import { orThrow } from '../Shape.js'
 import type { Tensor } from '../Tensor.js'
@@ -18,13 +19,8 @@ import { lift } from './args.js'
 import { add, mul, sigmoid, sub, tanh } from './elementwise.js'
 import { concat, slice } from './movement.js'
 
-/**
- * The columns `[from, from + width)` of the last axis of `x`.
- *
- * @category fused
- * @since 0.1.0
- */
-export const lastAxisSlice = (x: Tensor, from: number, width: number): Tensor => {
+/** The columns `[from, from + width)` of the last axis of `x`. */
+const lastAxisSlice = (x: Tensor, from: number, width: number): Tensor => {
   const last = x.rank - 1
   return slice(
     x,
@@ -38,8 +34,6 @@ const parts = (x: Tensor, k: number): Tensor[] => {
   const w = (x.shape[x.rank - 1] ?? 0) / k
   return Array.from({ length: k }, (_, j) => lastAxisSlice(x, j * w, w))
 }
-
-const hiddenOf = (x: Tensor): number => x.shape[x.rank - 1] ?? 0
 
 /**
  * The LSTM cell's elementwise part, fused: `gates` `(…, 4H)` are the pre-activations
@@ -58,9 +52,8 @@ export const lstmGates = (gates: Tensor, c: Tensor): readonly [h: Tensor, c: Ten
     ['gates', gates],
     ['c', c],
   ])
-  const both = bind('lstmGates', [g, s], {}) // the shape rule throws the ShapeError
-  const h = hiddenOf(s)
-  return [lastAxisSlice(both, 0, h), lastAxisSlice(both, h, h)]
+  const [h, next] = bindMany('lstmGates', [g, s]) as [Tensor, Tensor] // the shape rule throws the ShapeError
+  return [h, next]
 }
 
 /**
@@ -78,13 +71,12 @@ export const composedLstmGates = (gates: Tensor, c: Tensor): readonly [h: Tensor
 }
 
 /**
- * The pullback of {@link composedLstmGates} written out: gates `(…, 4H)`, c `(…, H)`, ct
- * `(…, 2H)` = `[dh, dc']` → `(…, 5H)` = `[d gates, d c]`. What the `lstmGatesBackward` primitive
- * computes on a backend without the fused kernel.
+ * The pullback of {@link composedLstmGates} written out: gates `(…, 4H)`, c `(…, H)` and the
+ * cotangents dh, dc' `(…, H)` of its results → `[d gates (…, 4H), d c (…, H)]`. What the
+ * `lstmGatesBackward` primitive computes on a backend without the fused kernel.
  */
-export const composedLstmGatesBackward = (gates: Tensor, c: Tensor, ct: Tensor): Tensor => {
+export const composedLstmGatesBackward = (gates: Tensor, c: Tensor, dh: Tensor, dnext: Tensor): [Tensor, Tensor] => {
   const [i, f, g, o] = parts(gates, 4).map((x, k) => (k === 2 ? tanh(x) : sigmoid(x))) as [Tensor, Tensor, Tensor, Tensor]
-  const [dh, dnext] = parts(ct, 2) as [Tensor, Tensor]
   const tc = tanh(add(mul(f, c), mul(i, g)))
   const dc = add(dnext, mul(mul(dh, o), sub(1, mul(tc, tc))))
   const dgates = [
@@ -93,7 +85,7 @@ export const composedLstmGatesBackward = (gates: Tensor, c: Tensor, ct: Tensor):
     mul(mul(dc, i), sub(1, mul(g, g))),
     mul(mul(dh, tc), mul(o, sub(1, o))),
   ]
-  return concat([...dgates, mul(dc, f)], gates.rank - 1)
+  return [concat(dgates, gates.rank - 1), mul(dc, f)]
 }
 
 /**
@@ -136,11 +128,11 @@ export const composedGruGates = (xp: Tensor, hp: Tensor, h: Tensor): Tensor => {
 }
 
 /**
- * The pullback of {@link composedGruGates} written out: xp, hp `(…, 3H)`, h `(…, H)`, ct
- * `(…, H)` → `(…, 7H)` = `[d xp, d hp, d h]`. What the `gruGatesBackward` primitive computes on a
- * backend without the fused kernel.
+ * The pullback of {@link composedGruGates} written out: xp, hp `(…, 3H)`, h `(…, H)` and the
+ * cotangent ct `(…, H)` → `[d xp (…, 3H), d hp (…, 3H), d h (…, H)]`. What the `gruGatesBackward`
+ * primitive computes on a backend without the fused kernel.
  */
-export const composedGruGatesBackward = (xp: Tensor, hp: Tensor, h: Tensor, ct: Tensor): Tensor => {
+export const composedGruGatesBackward = (xp: Tensor, hp: Tensor, h: Tensor, ct: Tensor): [Tensor, Tensor, Tensor] => {
   const [xr, xz, xn] = parts(xp, 3) as [Tensor, Tensor, Tensor]
   const [hr, hz, hn] = parts(hp, 3) as [Tensor, Tensor, Tensor]
   const r = sigmoid(add(xr, hr))
@@ -149,5 +141,6 @@ export const composedGruGatesBackward = (xp: Tensor, hp: Tensor, h: Tensor, ct: 
   const dn = mul(mul(ct, sub(1, z)), sub(1, mul(n, n)))
   const dr = mul(mul(dn, hn), mul(r, sub(1, r)))
   const dz = mul(mul(ct, sub(h, n)), mul(z, sub(1, z)))
-  return concat([dr, dz, dn, dr, dz, mul(dn, r), mul(ct, z)], xp.rank - 1)
+  const last = xp.rank - 1
+  return [concat([dr, dz, dn], last), concat([dr, dz, mul(dn, r)], last), mul(ct, z)]
 }

@@ -44,10 +44,7 @@ export type PrimitiveParams = { readonly [K in UnaryOp | BinaryOp | CompareOp]: 
   readonly oneHot: { readonly depth: number; readonly dtype: DType }
   readonly cast: { readonly dtype: DType }
   readonly stopGradient: NoParams
-  readonly lstmGates: NoParams
-  readonly lstmGatesBackward: NoParams
   readonly gruGates: NoParams
-  readonly gruGatesBackward: NoParams
 }
 
 /**

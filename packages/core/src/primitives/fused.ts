@@ -1,6 +1,7 @@
 /**
- * Rules of the fused recurrent-cell primitives `lstmGates`, `gruGates` and their pullbacks
- * `lstmGatesBackward`, `gruGatesBackward` (shapes in `fusedShapes.ts`).
+ * Rules of the fused recurrent-cell primitives (shapes in `fusedShapes.ts`): `gruGates` (one
+ * result, run by `bind`), and `lstmGates` (h and c'), `lstmGatesBackward` (d gates, d c) and
+ * `gruGatesBackward` (d xp, d hp, d h), which have several results and run by `bindMany`.
  *
  * - impl: the backend's optional fused kernel when it has one; otherwise the composed definition
  *   (`ops/fused.ts`) evaluated with the backend's required kernels, so every backend works.
@@ -9,108 +10,89 @@
  * - The backward primitives' JVP and VJP rules are forward and reverse mode through their own
  *   composed definitions, so gradients of gradients (hvp, grad of grad) stay exact.
  *
- * Results are concatenated on the last axis (`[h, c']`, `[d gates, d c]`, `[d xp, d hp, d h]`)
- * because rules have one output; the operations slice them (a copy of `(…, H)` each).
- *
  * @since 0.1.0
  */
 
-import { bind } from '../autodiff/bind.js'
+import { bindMany } from '../autodiff/bindMany.js'
 import { jvp } from '../autodiff/jvp.js'
 import { vjp } from '../autodiff/vjp.js'
-import type { Backend, Operand, ReadonlyData } from '../Backend.js'
+import type { Backend, FusedKernels, Operand } from '../Backend.js'
 import { zerosLike } from '../create.js'
-import {
-  composedGruGates,
-  composedGruGatesBackward,
-  composedLstmGates,
-  composedLstmGatesBackward,
-  lastAxisSlice,
-} from '../ops/fused.js'
-import { concat } from '../ops/movement.js'
+import { composedGruGates, composedGruGatesBackward, composedLstmGates, composedLstmGatesBackward } from '../ops/fused.js'
 import { fromKernel, operand, type Tensor } from '../Tensor.js'
 import { gruGatesBackwardShape, gruGatesShape, lstmGatesBackwardShape, lstmGatesShape } from './fusedShapes.js'
+import type { MultiPrimitiveName, MultiRule } from './multi.js'
 import type { Linear, Rule } from './Rule.js'
 
-type Fused = 'lstmGates' | 'lstmGatesBackward' | 'gruGates' | 'gruGatesBackward'
+type Composed = (xs: readonly Tensor[]) => readonly Tensor[]
 
 /** Runs `f` on the operands as (untraced) tensors of `backend`: the composed fallback. */
-const composedImpl = (backend: Backend, name: Fused, inputs: readonly Operand[], f: (xs: readonly Tensor[]) => Tensor) =>
-  operand(f(inputs.map((x) => fromKernel(backend, name, x.shape, x.dtype, x.data)))).data
+const composedImpl = (backend: Backend, name: keyof FusedKernels, inputs: readonly Operand[], f: Composed) =>
+  f(inputs.map((x) => fromKernel(backend, name, x.shape, x.dtype, x.data))).map((t) => operand(t).data)
 
-/** The fused kernel `name` of `backend` when present, else the composition `f`. */
-const implOf =
-  (name: Fused, f: (xs: readonly Tensor[]) => Tensor): Rule<Fused>['impl'] =>
-  (backend, inputs) => {
-    const kernel: ((...xs: Operand[]) => ReadonlyData) | undefined = backend.fused?.[name]
-    return kernel === undefined ? composedImpl(backend, name, inputs, f) : kernel(...inputs)
-  }
-
-/** Forward mode through `f`: J·tangents at `primals` (zeros for symbolic-zero tangents). */
+/** Forward mode through `f`: its tangents at `primals` (zeros for symbolic-zero tangents). */
 const jvpThrough =
-  (f: (xs: readonly Tensor[]) => Tensor) =>
-  (primals: readonly Tensor[], tangents: readonly Linear[]): Linear =>
+  (f: Composed) =>
+  (primals: readonly Tensor[], tangents: readonly Linear[]): readonly Linear[] =>
     jvp(
-      (...xs: Tensor[]) => f(xs),
+      (...xs: Tensor[]) => [...f(xs)],
       [...primals],
       primals.map((p, i) => tangents[i] ?? zerosLike(p)),
     )[1]
 
-/** Reverse mode through `f`: Jᵀ·ct at `primals`. */
+/** Reverse mode through `f`: Jᵀ·cts at `primals` (zeros for symbolic-zero cotangents). */
 const vjpThrough =
-  (f: (xs: readonly Tensor[]) => Tensor) =>
-  (ct: Tensor, primals: readonly Tensor[]): readonly Linear[] =>
-    vjp((...xs: Tensor[]) => f(xs), [...primals])[1](ct)
+  (f: Composed) =>
+  (cts: readonly Linear[], primals: readonly Tensor[], outs: readonly Tensor[]): readonly Linear[] =>
+    vjp((...xs: Tensor[]) => [...f(xs)], [...primals])[1](outs.map((o, i) => cts[i] ?? zerosLike(o)))
 
-/** The last axis of `x` split at the given widths. */
-const splitLast = (x: Tensor, widths: readonly number[]): Tensor[] => {
-  let at = 0
-  return widths.map((w) => {
-    const part = lastAxisSlice(x, at, w)
-    at += w
-    return part
-  })
+const lstmForward: Composed = ([gates, c]) => composedLstmGates(gates!, c!)
+const lstmBackward: Composed = ([gates, c, dh, dc]) => composedLstmGatesBackward(gates!, c!, dh!, dc!)
+const gruForward: Composed = ([xp, hp, h]) => [composedGruGates(xp!, hp!, h!)]
+const gruBackward: Composed = ([xp, hp, h, ct]) => composedGruGatesBackward(xp!, hp!, h!, ct!)
+
+/** `gruGates`: one result. */
+export const gruGatesRule: Rule<'gruGates'> = {
+  shape: (shapes) => gruGatesShape('gruGates', shapes),
+  impl: (backend, inputs) => {
+    const kernel = backend.fused?.gruGates
+    const [xp, hp, h] = inputs as [Operand, Operand, Operand]
+    return kernel === undefined ? (composedImpl(backend, 'gruGates', inputs, gruForward)[0] ?? []) : kernel(xp, hp, h)
+  },
+  jvp: (primals, tangents) => jvpThrough(gruForward)(primals, tangents)[0],
+  vjp: (ct, [xp, hp, h]) => bindMany('gruGatesBackward', [xp!, hp!, h!, ct]),
 }
 
-const hidden = (x: Tensor): number => x.shape[x.rank - 1] ?? 0
-
-const lstmForward = ([gates, c]: readonly Tensor[]): Tensor => {
-  const [h, next] = composedLstmGates(gates!, c!)
-  return concat([h, next], h.rank - 1)
-}
-const lstmBackward = ([gates, c, ct]: readonly Tensor[]): Tensor => composedLstmGatesBackward(gates!, c!, ct!)
-const gruForward = ([xp, hp, h]: readonly Tensor[]): Tensor => composedGruGates(xp!, hp!, h!)
-const gruBackward = ([xp, hp, h, ct]: readonly Tensor[]): Tensor => composedGruGatesBackward(xp!, hp!, h!, ct!)
-
-/** The fused rules. */
-export const fusedRules: { readonly [K in Fused]: Rule<K> } = {
+/** The rules of the fused primitives with several results. */
+export const fusedMultiRules: { readonly [P in MultiPrimitiveName]: MultiRule } = {
   lstmGates: {
-    shape: (shapes) => lstmGatesShape('lstmGates', shapes),
-    impl: implOf('lstmGates', lstmForward),
-    jvp: jvpThrough(lstmForward),
-    vjp: (ct, [gates, c]) => {
-      const h = hidden(c!)
-      return splitLast(bind('lstmGatesBackward', [gates!, c!, ct], {}), [4 * h, h])
+    shapes: (shapes) => lstmGatesShape('lstmGates', shapes),
+    impl: (backend, inputs) => {
+      const kernel = backend.fused?.lstmGates
+      const [gates, c] = inputs as [Operand, Operand]
+      return kernel === undefined ? composedImpl(backend, 'lstmGates', inputs, lstmForward) : kernel(gates, c)
     },
+    jvp: jvpThrough(lstmForward),
+    vjp: ([dh, dc], [gates, c], [h, next]) =>
+      bindMany('lstmGatesBackward', [gates!, c!, dh ?? zerosLike(h!), dc ?? zerosLike(next!)]),
   },
   lstmGatesBackward: {
-    shape: (shapes) => lstmGatesBackwardShape('lstmGatesBackward', shapes),
-    impl: implOf('lstmGatesBackward', lstmBackward),
+    shapes: (shapes) => lstmGatesBackwardShape('lstmGatesBackward', shapes),
+    impl: (backend, inputs) => {
+      const kernel = backend.fused?.lstmGatesBackward
+      const [gates, c, dh, dc] = inputs as [Operand, Operand, Operand, Operand]
+      return kernel === undefined ? composedImpl(backend, 'lstmGatesBackward', inputs, lstmBackward) : kernel(gates, c, dh, dc)
+    },
     jvp: jvpThrough(lstmBackward),
     vjp: vjpThrough(lstmBackward),
   },
-  gruGates: {
-    shape: (shapes) => gruGatesShape('gruGates', shapes),
-    impl: implOf('gruGates', gruForward),
-    jvp: jvpThrough(gruForward),
-    vjp: (ct, [xp, hp, h]) => {
-      const n = hidden(h!)
-      return splitLast(bind('gruGatesBackward', [xp!, hp!, h!, ct], {}), [3 * n, 3 * n, n])
-    },
-  },
   gruGatesBackward: {
-    shape: (shapes) => gruGatesBackwardShape('gruGatesBackward', shapes),
-    impl: implOf('gruGatesBackward', gruBackward),
+    shapes: (shapes) => gruGatesBackwardShape('gruGatesBackward', shapes),
+    impl: (backend, inputs) => {
+      const kernel = backend.fused?.gruGatesBackward
+      const [xp, hp, h, ct] = inputs as [Operand, Operand, Operand, Operand]
+      return kernel === undefined ? composedImpl(backend, 'gruGatesBackward', inputs, gruBackward) : kernel(xp, hp, h, ct)
+    },
     jvp: jvpThrough(gruBackward),
     vjp: vjpThrough(gruBackward),
   },

@@ -2,10 +2,10 @@
  * Shape rules of the fused recurrent-cell primitives. Every operand has the same leading
  * dimensions `…` (any number, possibly none); the last axis holds the gates.
  *
- * - `lstmGates`: gates `(…, 4H)`, c `(…, H)` → `(…, 2H)`.
- * - `lstmGatesBackward`: gates `(…, 4H)`, c `(…, H)`, ct `(…, 2H)` → `(…, 5H)`.
+ * - `lstmGates`: gates `(…, 4H)`, c `(…, H)` → h, c' `(…, H)`.
+ * - `lstmGatesBackward`: gates `(…, 4H)`, c, dh, dc' `(…, H)` → d gates `(…, 4H)`, d c `(…, H)`.
  * - `gruGates`: xp `(…, 3H)`, hp `(…, 3H)`, h `(…, H)` → `(…, H)`.
- * - `gruGatesBackward`: xp, hp `(…, 3H)`, h `(…, H)`, ct `(…, H)` → `(…, 7H)`.
+ * - `gruGatesBackward`: xp, hp `(…, 3H)`, h, ct `(…, H)` → d xp, d hp `(…, 3H)`, d h `(…, H)`.
  *
  * @since 0.1.0
  */
@@ -66,21 +66,21 @@ const gateLayout = (
   return E.right([lead, h])
 }
 
-const out = (r: E.Either<ShapeError, readonly [Shape, number]>, k: number): E.Either<ShapeError, Shape> =>
-  E.map(([lead, h]: readonly [Shape, number]): Shape => [...lead, k * h])(r)
+const out = (r: E.Either<ShapeError, readonly [Shape, number]>, widths: readonly number[]): E.Either<ShapeError, Shape[]> =>
+  E.map(([lead, h]: readonly [Shape, number]): Shape[] => widths.map((k) => [...lead, k * h]))(r)
 
-/** `lstmGates`: gates `(…, 4H)`, c `(…, H)` → `(…, 2H)`. */
-export const lstmGatesShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape> =>
-  out(gateLayout(op, ['gates', 'c'], shapes, 'i, f, g, o', [4, 1]), 2)
+/** `lstmGates`: gates `(…, 4H)`, c `(…, H)` → h, c' `(…, H)`. */
+export const lstmGatesShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
+  out(gateLayout(op, ['gates', 'c'], shapes, 'i, f, g, o', [4, 1]), [1, 1])
 
-/** `lstmGatesBackward`: gates `(…, 4H)`, c `(…, H)`, ct `(…, 2H)` → `(…, 5H)`. */
-export const lstmGatesBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape> =>
-  out(gateLayout(op, ['gates', 'c', 'ct'], shapes, 'i, f, g, o', [4, 1, 2]), 5)
+/** `lstmGatesBackward`: gates `(…, 4H)`, c, dh, dc' `(…, H)` → d gates `(…, 4H)`, d c `(…, H)`. */
+export const lstmGatesBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
+  out(gateLayout(op, ['gates', 'c', 'dh', 'dc'], shapes, 'i, f, g, o', [4, 1, 1, 1]), [4, 1])
 
 /** `gruGates`: xp `(…, 3H)`, hp `(…, 3H)`, h `(…, H)` → `(…, H)`. */
 export const gruGatesShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape> =>
-  out(gateLayout(op, ['xp', 'hp', 'h'], shapes, 'r, z, n', [3, 3, 1]), 1)
+  E.map((s: Shape[]) => s[0] ?? [])(out(gateLayout(op, ['xp', 'hp', 'h'], shapes, 'r, z, n', [3, 3, 1]), [1]))
 
-/** `gruGatesBackward`: xp, hp `(…, 3H)`, h `(…, H)`, ct `(…, H)` → `(…, 7H)`. */
-export const gruGatesBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape> =>
-  out(gateLayout(op, ['xp', 'hp', 'h', 'ct'], shapes, 'r, z, n', [3, 3, 1, 1]), 7)
+/** `gruGatesBackward`: xp, hp `(…, 3H)`, h, ct `(…, H)` → d xp, d hp `(…, 3H)`, d h `(…, H)`. */
+export const gruGatesBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
+  out(gateLayout(op, ['xp', 'hp', 'h', 'ct'], shapes, 'r, z, n', [3, 3, 1, 1]), [3, 3, 1])

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { binaryRules, castRule, compareRules, stopGradientRule, unaryRules, whereRule } from './elementwise.js'
-import { fusedRules } from './fused.js'
+import { gruGatesRule } from './fused.js'
 import type { RuleTable } from './Rule.js'
 import { argRules, logSoftmaxRule, logSumExpRule, reduceRules } from './reduce.js'
 import { structuralRules } from './structural.js'
@@ -27,12 +27,12 @@ export const rulesTable = (): RuleTable => {
     ...reduceRules,
     ...argRules,
     ...structuralRules,
-    ...fusedRules,
     where: whereRule,
     cast: castRule,
     stopGradient: stopGradientRule,
     logSumExp: logSumExpRule,
     logSoftmax: logSoftmaxRule,
+    gruGates: gruGatesRule,
   }
   return table
 }

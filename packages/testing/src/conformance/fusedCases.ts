@@ -20,7 +20,6 @@ import {
   type Backend,
   composedGruGates,
   composedLstmGates,
-  concat,
   type DType,
   epsilon,
   type FusedKernels,
@@ -66,7 +65,7 @@ export interface FusedCase {
 /** Widths of the operands in units of H, per kernel. */
 const widths: { readonly [K in FusedKernelName]: readonly number[] } = {
   lstmGates: [4, 1],
-  lstmGatesBackward: [4, 1, 2],
+  lstmGatesBackward: [4, 1, 1, 1],
   gruGates: [3, 3, 1],
   gruGatesBackward: [3, 3, 1, 1],
 }
@@ -111,44 +110,52 @@ export const fusedCasesOf = (
   }
 }
 
-const last = (t: Tensor): number => t.rank - 1
-const lstm = (g: Tensor, c: Tensor): Tensor => {
-  const [h, next] = composedLstmGates(g, c)
-  return concat([h, next], last(h))
-}
-
-/** The composed definition of `kernel` on `inputs`, evaluated with tensors of `backend`. */
-const composed = (kernel: FusedKernelName, xs: readonly Tensor[]): Tensor => {
-  const [a, b, c, d] = xs as [Tensor, Tensor, Tensor, Tensor | undefined]
+/** The composed definition of `kernel` on `xs` (tensors of the reference backend), result by result. */
+const composed = (kernel: FusedKernelName, xs: readonly Tensor[]): readonly Tensor[] => {
+  const [a, b, c, d] = xs as [Tensor, Tensor, Tensor, Tensor]
   switch (kernel) {
     case 'lstmGates':
-      return lstm(a, b)
-    case 'lstmGatesBackward': {
-      const [dg, dc] = vjp(lstm, [a, b])[1](c)
-      return concat([dg, dc], last(dg))
-    }
+      return composedLstmGates(a, b)
+    case 'lstmGatesBackward':
+      return vjp((g: Tensor, s: Tensor) => [...composedLstmGates(g, s)], [a, b])[1]([c, d])
     case 'gruGates':
-      return composedGruGates(a, b, c)
-    case 'gruGatesBackward': {
-      const [dx, dp, dh] = vjp(composedGruGates, [a, b, c])[1](d ?? c)
-      return concat([dx, dp, dh], last(dx))
-    }
+      return [composedGruGates(a, b, c)]
+    case 'gruGatesBackward':
+      return vjp(composedGruGates, [a, b, c])[1](d)
   }
 }
 
 /**
- * The result the composed definition gives for a case on `reference` (whose own fused kernels are
+ * The results the composed definition gives for a case on `reference` (whose own fused kernels are
  * not used).
  *
  * @category laws
  * @since 0.1.0
  */
-export const composedResult = (reference: Backend, c: FusedCase): ReadonlyData => {
+export const composedResult = (reference: Backend, c: FusedCase): readonly ReadonlyData[] => {
   const { fused: _, ...required } = reference
   const backend: Backend = { ...required, name: `${reference.name} (composed)` }
   const copy = (x: Operand) =>
     fromTypedArray(x.dtype === 'float32' ? Float32Array.from(x.data) : Float64Array.from(x.data), x.shape, { backend })
-  return composed(c.kernel, c.inputs.map(copy)).toTypedArray()
+  return composed(c.kernel, c.inputs.map(copy)).map((t) => t.toTypedArray())
+}
+
+/** The candidate's kernel `c.kernel` on the case's inputs, its results as a list; `undefined` if absent. */
+const runFused = (candidate: Backend, c: FusedCase): readonly ReadonlyData[] | undefined => {
+  const k = candidate.fused
+  const [a, b, x, d] = c.inputs as [Operand, Operand, Operand, Operand]
+  switch (c.kernel) {
+    case 'lstmGates':
+      return k?.lstmGates?.(a, b)
+    case 'lstmGatesBackward':
+      return k?.lstmGatesBackward?.(a, b, x, d)
+    case 'gruGates': {
+      const out = k?.gruGates?.(a, b, x)
+      return out === undefined ? undefined : [out]
+    }
+    case 'gruGatesBackward':
+      return k?.gruGatesBackward?.(a, b, x, d)
+  }
 }
 
 const snapshot = (d: ReadonlyData): number[] => Array.from({ length: d.length }, (_, i) => d[i] ?? Number.NaN)
@@ -162,25 +169,30 @@ const snapshot = (d: ReadonlyData): number[] => Array.from({ length: d.length },
  * @since 0.1.0
  */
 export const compareFused = (candidate: Backend, reference: Backend, c: FusedCase, ulps = 64): string | undefined => {
-  const kernel: ((...xs: Operand[]) => ReadonlyData) | undefined = candidate.fused?.[c.kernel]
-  if (kernel === undefined) return undefined
+  if (candidate.fused?.[c.kernel] === undefined) return undefined
   const expected = composedResult(reference, c)
   const before = c.inputs.map((x) => snapshot(x.data))
-  const actual = kernel(...c.inputs)
+  const actual = runFused(candidate, c) ?? []
   const written = c.inputs.findIndex((x, i) => snapshot(x.data).some((v, j) => !Object.is(v, before[i]?.[j])))
   if (written >= 0) return `${showFused(c)}: the kernel wrote into input ${written} (inputs are read-only)`
+  if (actual.length !== expected.length) return `${showFused(c)}: ${actual.length} results, expected ${expected.length}`
   const kind = c.dtype === 'float32' ? Float32Array : Float64Array
-  if (!(actual instanceof kind)) return `${showFused(c)}: result is not a ${kind.name}`
-  if (actual.length !== expected.length) return `${showFused(c)}: ${actual.length} elements, expected ${expected.length}`
-  if (c.inputs.some((x) => x.data === actual)) return `${showFused(c)}: returned an input's memory`
   const tol = ulps * epsilon(c.dtype) * c.scale
-  let worst: { i: number; err: number } | undefined
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i] ?? Number.NaN
-    const a = actual[i] ?? Number.NaN
-    const err = Number.isNaN(a - e) ? (Number.isNaN(a) && Number.isNaN(e) ? 0 : Number.POSITIVE_INFINITY) : Math.abs(a - e)
-    if (err > tol && (worst === undefined || err > worst.err)) worst = { i, err }
+  for (const [r, out] of actual.entries()) {
+    const want = expected[r] ?? []
+    if (!(out instanceof kind)) return `${showFused(c)}: result ${r} is not a ${kind.name}`
+    if (out.length !== want.length) return `${showFused(c)}: result ${r} has ${out.length} elements, expected ${want.length}`
+    if (c.inputs.some((x) => x.data === out) || actual.some((o, q) => q !== r && o === out))
+      return `${showFused(c)}: result ${r} shares memory with an input or another result`
+    let worst: { i: number; err: number } | undefined
+    for (let i = 0; i < want.length; i++) {
+      const e = want[i] ?? Number.NaN
+      const a = out[i] ?? Number.NaN
+      const err = Number.isNaN(a - e) ? (Number.isNaN(a) && Number.isNaN(e) ? 0 : Number.POSITIVE_INFINITY) : Math.abs(a - e)
+      if (err > tol && (worst === undefined || err > worst.err)) worst = { i, err }
+    }
+    if (worst !== undefined)
+      return `${showFused(c)}: result ${r} element ${worst.i} is ${out[worst.i]}, composed definition ${want[worst.i]} (tolerance ${tol} = ${ulps}·ε·${c.scale})`
   }
-  if (worst === undefined) return undefined
-  return `${showFused(c)}: element ${worst.i} is ${actual[worst.i]}, composed definition ${expected[worst.i]} (tolerance ${tol} = ${ulps}·ε·${c.scale})`
+  return undefined
 }

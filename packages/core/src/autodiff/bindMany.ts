@@ -1,0 +1,72 @@
+/**
+ * `bindMany`: `bind` for primitives with several results (the fused cell primitives: an LSTM step
+ * gives h and c), so that no result has to be sliced out of a concatenation. The same three
+ * interpreters as `bind`, over a tuple:
+ *
+ * - eval: check the shape rule, run the kernel, wrap each result;
+ * - forward mode: run the primitive on the primals, its JVP rule gives one tangent per result;
+ * - reverse mode: run the primitive on the primals and record ONE node with one output per result
+ *   (the graph already supports that; `checkpoint` records such nodes too), whose backward closure
+ *   applies the VJP rule to the results' cotangents.
+ *
+ * The rules live in `primitives/multi.ts` (a closed union and a complete table, like `bind`'s).
+ *
+ * @since 0.1.0
+ */
+import type { MultiPrimitiveName } from '../primitives/multi.js'
+import { multiRulesTable } from '../primitives/multi.js'
+import type { Linear } from '../primitives/Rule.js'
+import { orThrow } from '../Shape.js'
+import { fromKernel, operand, type Tensor, traced, traceOf } from '../Tensor.js'
+import { newest, rewriteInput } from './bind.js'
+import { type Node, type NodeRef, nextNodeId } from './Trace.js'
+
+const evaluate = (prim: MultiPrimitiveName, inputs: readonly Tensor[]): Tensor[] => {
+  const rule = multiRulesTable()[prim]
+  const first = inputs[0]
+  if (first === undefined) throw new Error(`${prim}: no inputs`)
+  const shapes = orThrow(rule.shapes(inputs.map((x) => x.shape)))
+  const data = rule.impl(first.backend, inputs.map(operand), shapes)
+  if (data.length !== shapes.length)
+    throw new TypeError(
+      `backend '${first.backend.name}' broke the kernel contract in '${prim}': returned ${data.length} results, expected ${shapes.length}`,
+    )
+  return shapes.map((s, i) => fromKernel(first.backend, prim, s, first.dtype, data[i] ?? []))
+}
+
+/**
+ * Applies the multi-result primitive `prim` to `inputs`; returns its results in order.
+ *
+ * @category interpreters
+ * @since 0.1.0
+ */
+export const bindMany = (prim: MultiPrimitiveName, given: readonly Tensor[]): Tensor[] => {
+  const inputs = given.map(rewriteInput)
+  const top = newest(prim, inputs)
+  if (top === undefined) return evaluate(prim, inputs)
+  const tag = top.tag
+  const own = inputs.map((x) => {
+    const tr = traceOf(x)
+    return tr !== undefined && tr.tag === tag ? tr : undefined
+  })
+  const primals = inputs.map((x, i) => own[i]?.primal ?? x)
+  const outs = bindMany(prim, primals)
+  if (tag.kind === 'jvp') {
+    const tangents: Linear[] = own.map((tr) => (tr?.kind === 'dual' ? tr.tangent : undefined))
+    if (tangents.every((t) => t === undefined)) return outs
+    const ts = multiRulesTable()[prim].jvp(primals, tangents, outs)
+    return outs.map((primal, i) => {
+      const tangent = ts[i]
+      return tangent === undefined ? primal : traced({ kind: 'dual', tag, primal, tangent })
+    })
+  }
+  const parents: (NodeRef | undefined)[] = own.map((tr) => (tr?.kind === 'tape' ? tr.ref : undefined))
+  if (parents.every((p) => p === undefined)) return outs
+  const node: Node = {
+    id: nextNodeId(),
+    outputs: outs.length,
+    inputs: parents,
+    backward: (cts) => (cts.every((c) => c === undefined) ? [] : multiRulesTable()[prim].vjp(cts, primals, outs)),
+  }
+  return outs.map((primal, index) => traced({ kind: 'tape', tag, primal, ref: { node, index } }))
+}
