@@ -13,8 +13,9 @@
  *
  * The training step projects each step's input inside the scan (x_t·W_ihᵀ + b_ih per step). The
  * last row hoists the projection out of the scan (one matmul over the sequence, as the models
- * package's layers do): there BPTT pads every step's input cotangent to the whole sequence and
- * adds them up (the VJP of `unstack`), which costs O(T²) and shows in 'rest'.
+ * package's layers do). That costs O(T) in BPTT since `unstack` is one primitive whose pullback is
+ * one `stack`; when it was T slices, every step's input cotangent was padded to the whole sequence
+ * and the T copies added up, O(T²): twice the time of this step.
  *
  * Matmul is timed separately (the backend is wrapped to time its `matmul` kernel), so the gains
  * of fusion (elementwise kernels and per-op overhead) show apart from matmul speed.

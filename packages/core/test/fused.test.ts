@@ -208,3 +208,55 @@ describe('shape errors name the op, the argument and the shapes', () => {
     )
   })
 })
+
+describe('unstack, a primitive with several results like the fused cells', () => {
+  const kernels: string[] = []
+  const counting: R.Backend = {
+    ...cpu,
+    name: 'counting cpu',
+    pad: (...args) => {
+      kernels.push('pad')
+      return cpu.pad(...args)
+    },
+    concat: (...args) => {
+      kernels.push('concat')
+      return cpu.concat(...args)
+    },
+  }
+  const o = { backend: counting, dtype: 'float64' } as const
+  test.prop([fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 })], {
+    seed,
+    numRuns: 20,
+  })(
+    'its pullback is one stack (no padded copy per slice), zeros for unused slices; its jvp unstacks the tangent',
+    (T, n, axis) => {
+      const shape = [T, n, 2]
+        .map((d, j) => (j === 0 ? d : d))
+        .slice(0, axis + 1)
+        .concat([T, n, 2].slice(axis + 1))
+      const x = R.Random.normal(R.Random.key(T * 7 + n), shape, o)
+      const len = shape[axis] ?? 0
+      const w = Array.from({ length: len }, (_, i) => i + 1)
+      // uses every slice but the last, weighted by i + 1
+      const f = (y: R.Tensor) =>
+        R.sum(
+          R.stack(
+            R.unstack(y, axis)
+              .slice(0, -1)
+              .map((s, i) => R.mul(R.sum(s), w[i] ?? 0))
+              .concat([R.scalar(0, o)]),
+          ),
+        )
+      kernels.length = 0
+      const [, pullback] = R.vjp(f, [x])
+      kernels.length = 0
+      const [g] = pullback(R.scalar(1, o))
+      expect(kernels.filter((k) => k === 'pad')).toEqual([])
+      const want = R.unstack(R.onesLike(x), axis).map((s, i) => R.mul(s, i === len - 1 ? 0 : (w[i] ?? 0)))
+      expect(g.toFlat()).toEqual(R.stack(want, axis).toFlat())
+      const v = R.Random.normal(R.Random.key(T), shape, o)
+      const [, tangents] = R.jvp((y: R.Tensor) => R.unstack(y, axis), [x], [v])
+      expect(tangents.map((t) => t.toFlat())).toEqual(R.unstack(v, axis).map((t) => t.toFlat()))
+    },
+  )
+})

@@ -1,6 +1,7 @@
 /**
  * `bindMany`: `bind` for primitives with several results (the fused cell primitives: an LSTM step
- * gives h and c), so that no result has to be sliced out of a concatenation. The same three
+ * gives h and c; `unstack`, whose pullback is one `stack` instead of a padded copy of the whole
+ * input per slice), so that no result has to be sliced out of a concatenation. The same three
  * interpreters as `bind`, over a tuple:
  *
  * - eval: check the shape rule, run the kernel, wrap each result;
@@ -13,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import type { MultiPrimitiveName } from '../primitives/multi.js'
+import type { MultiPrimitiveName, MultiPrimitiveParams } from '../primitives/multi.js'
 import { multiRulesTable } from '../primitives/multi.js'
 import type { Linear } from '../primitives/Rule.js'
 import { orThrow } from '../Shape.js'
@@ -21,12 +22,21 @@ import { fromKernel, operand, type Tensor, traced, traceOf } from '../Tensor.js'
 import { newest, rewriteInput } from './bind.js'
 import { type Node, type NodeRef, nextNodeId } from './Trace.js'
 
-const evaluate = (prim: MultiPrimitiveName, inputs: readonly Tensor[]): Tensor[] => {
+const evaluate = <P extends MultiPrimitiveName>(
+  prim: P,
+  inputs: readonly Tensor[],
+  params: MultiPrimitiveParams[P],
+): Tensor[] => {
   const rule = multiRulesTable()[prim]
   const first = inputs[0]
   if (first === undefined) throw new Error(`${prim}: no inputs`)
-  const shapes = orThrow(rule.shapes(inputs.map((x) => x.shape)))
-  const data = rule.impl(first.backend, inputs.map(operand), shapes)
+  const shapes = orThrow(
+    rule.shapes(
+      inputs.map((x) => x.shape),
+      params,
+    ),
+  )
+  const data = rule.impl(first.backend, inputs.map(operand), params, shapes)
   if (data.length !== shapes.length)
     throw new TypeError(
       `backend '${first.backend.name}' broke the kernel contract in '${prim}': returned ${data.length} results, expected ${shapes.length}`,
@@ -40,21 +50,25 @@ const evaluate = (prim: MultiPrimitiveName, inputs: readonly Tensor[]): Tensor[]
  * @category interpreters
  * @since 0.1.0
  */
-export const bindMany = (prim: MultiPrimitiveName, given: readonly Tensor[]): Tensor[] => {
+export const bindMany = <P extends MultiPrimitiveName>(
+  prim: P,
+  given: readonly Tensor[],
+  params: MultiPrimitiveParams[P],
+): Tensor[] => {
   const inputs = given.map(rewriteInput)
   const top = newest(prim, inputs)
-  if (top === undefined) return evaluate(prim, inputs)
+  if (top === undefined) return evaluate(prim, inputs, params)
   const tag = top.tag
   const own = inputs.map((x) => {
     const tr = traceOf(x)
     return tr !== undefined && tr.tag === tag ? tr : undefined
   })
   const primals = inputs.map((x, i) => own[i]?.primal ?? x)
-  const outs = bindMany(prim, primals)
+  const outs = bindMany(prim, primals, params)
   if (tag.kind === 'jvp') {
     const tangents: Linear[] = own.map((tr) => (tr?.kind === 'dual' ? tr.tangent : undefined))
     if (tangents.every((t) => t === undefined)) return outs
-    const ts = multiRulesTable()[prim].jvp(primals, tangents, outs)
+    const ts = multiRulesTable()[prim].jvp(primals, tangents, outs, params)
     return outs.map((primal, i) => {
       const tangent = ts[i]
       return tangent === undefined ? primal : traced({ kind: 'dual', tag, primal, tangent })
@@ -66,7 +80,7 @@ export const bindMany = (prim: MultiPrimitiveName, given: readonly Tensor[]): Te
     id: nextNodeId(),
     outputs: outs.length,
     inputs: parents,
-    backward: (cts) => (cts.every((c) => c === undefined) ? [] : multiRulesTable()[prim].vjp(cts, primals, outs)),
+    backward: (cts) => (cts.every((c) => c === undefined) ? [] : multiRulesTable()[prim].vjp(cts, primals, outs, params)),
   }
   return outs.map((primal, index) => traced({ kind: 'tape', tag, primal, ref: { node, index } }))
 }

@@ -52,7 +52,7 @@ export const lstmGates = (gates: Tensor, c: Tensor): readonly [h: Tensor, c: Ten
     ['gates', gates],
     ['c', c],
   ])
-  const [h, next] = bindMany('lstmGates', [g, s]) as [Tensor, Tensor] // the shape rule throws the ShapeError
+  const [h, next] = bindMany('lstmGates', [g, s], {}) as [Tensor, Tensor] // the shape rule throws the ShapeError
   return [h, next]
 }
 

@@ -6,6 +6,7 @@
  */
 
 import { bind } from '../autodiff/bind.js'
+import { bindMany } from '../autodiff/bindMany.js'
 import type { Pad } from '../Backend.js'
 import { check, equals, normalizeAxis, orThrow, size } from '../Shape.js'
 import { formatShape, shapeError } from '../ShapeError.js'
@@ -209,5 +210,6 @@ export const index = (x: Tensor, i: number, axis = 0): Tensor => {
 export const unstack = (x: Tensor, axis = 0): Tensor[] => {
   const t = expectTensor('unstack', 'x', x)
   const a = orThrow(normalizeAxis('unstack', 'axis', axis, t.rank, { x: t.shape }))
-  return Array.from({ length: t.shape[a] ?? 0 }, (_, i) => index(t, i, a))
+  // One primitive with a result per slice: its pullback is one stack, not a padded copy per slice.
+  return (t.shape[a] ?? 0) === 0 ? [] : bindMany('unstack', [t], { axis: a })
 }

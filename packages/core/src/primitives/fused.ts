@@ -21,7 +21,7 @@ import { zerosLike } from '../create.js'
 import { composedGruGates, composedGruGatesBackward, composedLstmGates, composedLstmGatesBackward } from '../ops/fused.js'
 import { fromKernel, operand, type Tensor } from '../Tensor.js'
 import { gruGatesBackwardShape, gruGatesShape, lstmGatesBackwardShape, lstmGatesShape } from './fusedShapes.js'
-import type { MultiPrimitiveName, MultiRule } from './multi.js'
+import type { MultiRule } from './multi.js'
 import type { Linear, Rule } from './Rule.js'
 
 type Composed = (xs: readonly Tensor[]) => readonly Tensor[]
@@ -60,11 +60,11 @@ export const gruGatesRule: Rule<'gruGates'> = {
     return kernel === undefined ? (composedImpl(backend, 'gruGates', inputs, gruForward)[0] ?? []) : kernel(xp, hp, h)
   },
   jvp: (primals, tangents) => jvpThrough(gruForward)(primals, tangents)[0],
-  vjp: (ct, [xp, hp, h]) => bindMany('gruGatesBackward', [xp!, hp!, h!, ct]),
+  vjp: (ct, [xp, hp, h]) => bindMany('gruGatesBackward', [xp!, hp!, h!, ct], {}),
 }
 
 /** The rules of the fused primitives with several results. */
-export const fusedMultiRules: { readonly [P in MultiPrimitiveName]: MultiRule } = {
+export const fusedMultiRules: { readonly [P in 'lstmGates' | 'lstmGatesBackward' | 'gruGatesBackward']: MultiRule<P> } = {
   lstmGates: {
     shapes: (shapes) => lstmGatesShape('lstmGates', shapes),
     impl: (backend, inputs) => {
@@ -74,7 +74,7 @@ export const fusedMultiRules: { readonly [P in MultiPrimitiveName]: MultiRule } 
     },
     jvp: jvpThrough(lstmForward),
     vjp: ([dh, dc], [gates, c], [h, next]) =>
-      bindMany('lstmGatesBackward', [gates!, c!, dh ?? zerosLike(h!), dc ?? zerosLike(next!)]),
+      bindMany('lstmGatesBackward', [gates!, c!, dh ?? zerosLike(h!), dc ?? zerosLike(next!)], {}),
   },
   lstmGatesBackward: {
     shapes: (shapes) => lstmGatesBackwardShape('lstmGatesBackward', shapes),

@@ -13,30 +13,68 @@ import type { Shape } from '../Shape.js'
 import type { ShapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
 import { fusedMultiRules } from './fused.js'
+import type { NoParams } from './Params.js'
 import type { Linear } from './Rule.js'
+import { unstackRule } from './unstack.js'
 
 /**
- * The primitives with several results.
+ * The primitives with several results and the typed static parameters of each.
  *
  * @category model
  * @since 0.1.0
  */
-export type MultiPrimitiveName = 'lstmGates' | 'lstmGatesBackward' | 'gruGatesBackward'
-
-/**
- * The rule of a primitive with several results (all of the first input's dtype).
- *
- * @category model
- * @since 0.1.0
- */
-export interface MultiRule {
-  readonly shapes: (shapes: readonly Shape[]) => E.Either<ShapeError, readonly Shape[]>
-  readonly impl: (backend: Backend, inputs: readonly Operand[], outShapes: readonly Shape[]) => readonly ReadonlyData[]
-  readonly jvp: (primals: readonly Tensor[], tangents: readonly Linear[], outs: readonly Tensor[]) => readonly Linear[]
-  readonly vjp: (cotangents: readonly Linear[], primals: readonly Tensor[], outs: readonly Tensor[]) => readonly Linear[]
+export type MultiPrimitiveParams = {
+  readonly lstmGates: NoParams
+  readonly lstmGatesBackward: NoParams
+  readonly gruGatesBackward: NoParams
+  readonly unstack: { readonly axis: number }
 }
 
-let table: { readonly [P in MultiPrimitiveName]: MultiRule } | undefined
+/**
+ * The name of a primitive with several results.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type MultiPrimitiveName = keyof MultiPrimitiveParams
+
+/**
+ * The rule of primitive `P` with several results (all of the first input's dtype).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface MultiRule<P extends MultiPrimitiveName> {
+  readonly shapes: (shapes: readonly Shape[], params: MultiPrimitiveParams[P]) => E.Either<ShapeError, readonly Shape[]>
+  readonly impl: (
+    backend: Backend,
+    inputs: readonly Operand[],
+    params: MultiPrimitiveParams[P],
+    outShapes: readonly Shape[],
+  ) => readonly ReadonlyData[]
+  readonly jvp: (
+    primals: readonly Tensor[],
+    tangents: readonly Linear[],
+    outs: readonly Tensor[],
+    params: MultiPrimitiveParams[P],
+  ) => readonly Linear[]
+  readonly vjp: (
+    cotangents: readonly Linear[],
+    primals: readonly Tensor[],
+    outs: readonly Tensor[],
+    params: MultiPrimitiveParams[P],
+  ) => readonly Linear[]
+}
+
+/**
+ * The complete table of multi-result rules.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type MultiRuleTable = { readonly [P in MultiPrimitiveName]: MultiRule<P> }
+
+let table: MultiRuleTable | undefined
 
 /**
  * Every multi-result primitive's rule, built on first use (the modules form a cycle through the
@@ -45,7 +83,7 @@ let table: { readonly [P in MultiPrimitiveName]: MultiRule } | undefined
  * @category model
  * @since 0.1.0
  */
-export const multiRulesTable = (): { readonly [P in MultiPrimitiveName]: MultiRule } => {
-  table ??= fusedMultiRules
+export const multiRulesTable = (): MultiRuleTable => {
+  table ??= { ...fusedMultiRules, unstack: unstackRule }
   return table
 }
