@@ -1,4 +1,4 @@
 export * from './batches.js'
-export * from './vocab.js'
 export * from './streams.js'
 export * from './tagged.js'
+export * from './vocab.js'

@@ -34,8 +34,7 @@ export const parseTagged = (text: string, source = 'text'): TaggedSentence[] => 
     const tags: string[] = []
     for (const token of tokens) {
       const at = token.lastIndexOf('/')
-      if (at <= 0 || at === token.length - 1)
-        throw new SyntaxError(`${source}:${i + 1}: token '${token}' is not word/tag`)
+      if (at <= 0 || at === token.length - 1) throw new SyntaxError(`${source}:${i + 1}: token '${token}' is not word/tag`)
       words.push(token.slice(0, at))
       tags.push(token.slice(at + 1))
     }
