@@ -5,6 +5,7 @@
  */
 
 export { checkpoint } from './autodiff/checkpoint.js'
+export { type CustomVjpRules, customVjp } from './autodiff/customVjp.js'
 export { type GradOf, type GradOptions, grad, hvp, linearize, valueAndGrad, valueAndGradWithAux } from './autodiff/grad.js'
 export { jvp } from './autodiff/jvp.js'
 export { vjp, vjpWithAux } from './autodiff/vjp.js'
@@ -16,7 +17,14 @@ export type { Nested } from './nested.js'
 export type { TensorLike } from './ops/args.js'
 export * from './ops/cast.js'
 export * from './ops/elementwise.js'
-export { composedGruGates, composedLstmGates, gruGates, lstmGates } from './ops/fused.js'
+export {
+  composedGruGates,
+  composedLstmGates,
+  gruGates,
+  gruGatesBackward,
+  lstmGates,
+  lstmGatesBackward,
+} from './ops/fused.js'
 export * from './ops/indexing.js'
 export * from './ops/linalg.js'
 export * from './ops/movement.js'

@@ -89,6 +89,26 @@ export const composedLstmGatesBackward = (gates: Tensor, c: Tensor, dh: Tensor, 
 }
 
 /**
+ * The pullback of {@link lstmGates} as one primitive (the backend's fused backward kernel when it
+ * has one): gates `(…, 4H)`, c `(…, H)` and the cotangents dh, dc' `(…, H)` of its results →
+ * `[d gates (…, 4H), d c (…, H)]`. Differentiable (its own rules run through
+ * {@link composedLstmGates}' pullback), for hand-written backward passes such as a recurrence's.
+ *
+ * @category fused
+ * @since 0.1.0
+ */
+export const lstmGatesBackward = (gates: Tensor, c: Tensor, dh: Tensor, dnext: Tensor): readonly [gates: Tensor, c: Tensor] => {
+  const xs = lift('lstmGatesBackward', [
+    ['gates', gates],
+    ['c', c],
+    ['dh', dh],
+    ['dc', dnext],
+  ])
+  const [dg, dc] = bindMany('lstmGatesBackward', xs, {}) as [Tensor, Tensor]
+  return [dg, dc]
+}
+
+/**
  * The GRU cell's elementwise part with the reset gate applied after the recurrent product
  * (PyTorch's `GRU`), fused: `xp` `(…, 3H)` = `x·W_ihᵀ + b_ih`, `hp` `(…, 3H)` = `h·W_hhᵀ + b_hh`
  * (each in the order r, z, n) and the state `h` `(…, H)`. Returns `h'` `(…, H)` =
@@ -143,4 +163,23 @@ export const composedGruGatesBackward = (xp: Tensor, hp: Tensor, h: Tensor, ct: 
   const dz = mul(mul(ct, sub(h, n)), mul(z, sub(1, z)))
   const last = xp.rank - 1
   return [concat([dr, dz, dn], last), concat([dr, dz, mul(dn, r)], last), mul(ct, z)]
+}
+
+/**
+ * The pullback of {@link gruGates} as one primitive (the backend's fused backward kernel when it
+ * has one): xp, hp `(…, 3H)`, h `(…, H)` and the cotangent ct `(…, H)` of its result →
+ * `[d xp (…, 3H), d hp (…, 3H), d h (…, H)]`. Differentiable, for hand-written backward passes.
+ *
+ * @category fused
+ * @since 0.1.0
+ */
+export const gruGatesBackward = (xp: Tensor, hp: Tensor, h: Tensor, ct: Tensor): readonly [xp: Tensor, hp: Tensor, h: Tensor] => {
+  const xs = lift('gruGatesBackward', [
+    ['xp', xp],
+    ['hp', hp],
+    ['h', h],
+    ['ct', ct],
+  ])
+  const [dx, dp, dh] = bindMany('gruGatesBackward', xs, {}) as [Tensor, Tensor, Tensor]
+  return [dx, dp, dh]
 }
