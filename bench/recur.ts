@@ -12,14 +12,16 @@
  *   `{ checkpoint: ⌈√L⌉ }`, the same code otherwise; `vjp` splits the step so the memory held
  *   between the forward and the backward pass is measured as packages/core/bench/ad.ts does.
  */
-import { cpu } from '../packages/backend-cpu/src/index.js'
+import { cpu, cpuFast } from '../packages/backend-cpu/src/index.js'
 import { add, fromTypedArray, matmul, scalar, scan, type Tensor, valueAndGrad, vjp } from '../packages/core/src/index.js'
 import { applyUpdates, type CellParams, cell, config, mse, run, type State, sgd } from '../packages/models/src/index.js'
 import { progress, rss, rssFields, runChild, timeSteps, toMiB } from './child.js'
 import { type ChildResult, type Job, type Sizes, type StreamName, segmentLength, shapeOf, valuesOf } from './spec.js'
 
-const side = 'recur'
-const place = { backend: cpu, dtype: 'float32' } as const
+// `recur` runs on `cpu` (float32 products summed in float64, the kit's default contract);
+// `recur-fast` on `cpuFast` (float32 products summed in float32, as PyTorch and float32 BLAS do)
+const side = process.env.RECUR_BENCH_BACKEND === 'cpuFast' ? 'recur-fast' : 'recur'
+const place = { backend: side === 'recur-fast' ? cpuFast : cpu, dtype: 'float32' } as const
 const seededTensor = (s: Sizes, name: StreamName): Tensor => fromTypedArray(valuesOf(s, name), shapeOf(s, name), place)
 
 type Params = { readonly cell: CellParams; readonly head_w: Tensor; readonly head_b: Tensor }

@@ -5,7 +5,7 @@
  * stdout, the raw results in bench/results/latest.json.
  *
  *   npx -y pnpm@10.34.9 bench [--workloads W1,W3] [--runs 5] [--threads 1] [--quick]
- *                             [--sides recur,torch,tfjs-wasm,tfjs-cpu,tfjs-node,brain.js]
+ *                             [--sides recur,recur-fast,torch,tfjs-wasm,tfjs-cpu,tfjs-node,brain.js]
  *                             [--budget 60] [--timeout 30] [--python /usr/bin/python3]
  */
 import { spawnSync } from 'node:child_process'
@@ -21,7 +21,7 @@ const bench = dirname(fileURLToPath(import.meta.url))
 const root = dirname(bench)
 const peersDir = join(bench, 'peers')
 const resultsDir = join(bench, 'results')
-const allSides = ['recur', 'torch', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'brain.js'] as const
+const allSides = ['recur', 'recur-fast', 'torch', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'brain.js'] as const
 type Side = (typeof allSides)[number]
 
 const say = (message: string): void => {
@@ -109,7 +109,12 @@ const commandOf = (side: Side, python: string): [string, string[], NodeJS.Proces
   const threadEnv = { OMP_NUM_THREADS: `${threads}`, OPENBLAS_NUM_THREADS: `${threads}`, MKL_NUM_THREADS: `${threads}` }
   switch (side) {
     case 'recur':
-      return [process.execPath, ['--expose-gc', '--conditions=@recur/source', ...nodeArgs, join(bench, 'recur.ts')], {}]
+    case 'recur-fast':
+      return [
+        process.execPath,
+        ['--expose-gc', '--conditions=@recur/source', ...nodeArgs, join(bench, 'recur.ts')],
+        side === 'recur-fast' ? { RECUR_BENCH_BACKEND: 'cpuFast' } : {},
+      ]
     case 'torch':
       return [python, [join(bench, 'torch_bench.py')], threadEnv]
     case 'brain.js':
@@ -148,7 +153,7 @@ const buildWasm = (): void => {
 
 const main = (): void => {
   mkdirSync(resultsDir, { recursive: true })
-  if (sides.includes('recur')) buildWasm()
+  if (sides.some((s) => s.startsWith('recur'))) buildWasm()
   const unavailable: Record<string, string> = {}
   if (sides.some((s) => s.startsWith('tfjs') || s === 'brain.js')) Object.assign(unavailable, ensurePeers())
   const torch = sides.includes('torch') ? findTorch() : undefined
