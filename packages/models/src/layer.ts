@@ -34,7 +34,8 @@ import {
   where,
   zeros,
 } from '@recur/core'
-import { projectInput, recur, type State } from './cells/step.js'
+import { gruSequence, lstmSequence, type Recurrent } from './cells/sequence.js'
+import { type CellParams, projectInput, recur, type State } from './cells/step.js'
 import { type Config, directions, outputSize } from './config.js'
 import { cellParams, type LayerParams } from './params.js'
 
@@ -102,6 +103,35 @@ const lengthMask = (lengths: readonly number[], L: number, N: number, like: Tens
   return fromFlat(values, [L, N, 1], { dtype: like.dtype, backend: like.backend })
 }
 
+/**
+ * The LSTM and reset-after GRU recurrences as one node with a fused backward pass through time
+ * (`cells/sequence.ts`); `undefined` for the other cells (and empty sequences), which run by `scan`.
+ */
+const fusedSequence = (
+  c: Config,
+  p: CellParams,
+  xp: Tensor,
+  init: State,
+  mask: Tensor | undefined,
+  reverse: boolean,
+): { final: State; ys: Tensor } | undefined => {
+  if ((xp.shape[0] ?? 0) === 0) return undefined
+  const w: Recurrent = {
+    weight_hh: p.weight_hh,
+    ...(p.bias_hh === undefined ? {} : { bias_hh: p.bias_hh }),
+    ...(p.weight_hr === undefined ? {} : { weight_hr: p.weight_hr }),
+  }
+  if (c.mode === 'LSTM' && init.c !== undefined) {
+    const { ys, h, c: cn } = lstmSequence(mask, reverse)(xp, init.h, init.c, w)
+    return { final: { h, c: cn }, ys }
+  }
+  if (c.mode === 'GRU' && c.resetAfter) {
+    const { ys, h } = gruSequence(mask, reverse)(xp, init.h, w)
+    return { final: { h }, ys }
+  }
+  return undefined
+}
+
 /** One direction of one layer over the whole sequence `x` `(L, N, ·)`. */
 const direction = (
   c: Config,
@@ -113,8 +143,11 @@ const direction = (
   mask: Tensor | undefined,
 ) => {
   const p = cellParams(params, layer, d)
+  const xp = projectInput(p, x)
+  const fused = fusedSequence(c, p, xp, init, mask, d === 1)
+  if (fused !== undefined) return fused
   const cell = recur(c.mode, c.resetAfter, p)
-  const xs = { xp: projectInput(p, x), m: mask }
+  const xs = { xp, m: mask }
   const [final, ys] = scan(
     (s: State, { xp, m }: { xp: Tensor; m: Tensor | undefined }) => {
       const [next, y] = cell(s, xp)

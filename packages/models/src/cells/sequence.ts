@@ -1,0 +1,207 @@
+/**
+ * Whole-sequence recurrences of the fused cells (LSTM with or without projection, reset-after
+ * GRU) with a hand-written backward pass through time, as cuDNN and PyTorch run them.
+ *
+ * Reverse mode through `scan` backpropagates through the unrolled tape: the recurrent weight,
+ * used by every step, receives one small `dG_tᵀ·h_{t−1}` product per step, summed one by one.
+ * Here the recurrence is one `customVjp` call: the forward pass runs the steps and keeps what the
+ * backward pass needs (each step's gate pre-activations, previous states and, with projection,
+ * unprojected outputs); the backward pass is a reverse loop computing each step's gate cotangent
+ * `dG_t` (the fused backward primitives) and `dh_{t−1} = dG_t·W_hh`; after the loop, the weight
+ * gradients are ONE matmul over the stacked sequence (`dW_hh = dGᵀ·H_prev`, K = L·N) and the
+ * bias gradient one sum. The backward pass is written in differentiable operations, so grad of
+ * grad and `hvp` through a layer stay exact.
+ *
+ * Semantics are the step-by-step loop's exactly: `lengths` masking keeps the state at padding
+ * positions (`where(m, next, prev)`) and zeroes their outputs; `reverse` runs from the end.
+ *
+ * Shapes (L = steps, N = batch, G·H = gates, H_out = projSize or hiddenSize):
+ * - `xp`: `(L, N, G·H)` (the input projection of every step), `mask`: `(L, N, 1)` of 0/1;
+ * - `h0`: `(N, H_out)`, LSTM `c0`: `(N, H)`; results `ys` `(L, N, H_out)`, `h`, `c` as the states.
+ *
+ * @since 0.1.0
+ */
+import {
+  add,
+  customVjp,
+  gruGates,
+  gruGatesBackward,
+  lstmGates,
+  lstmGatesBackward,
+  matmul,
+  reshape,
+  stack,
+  sum,
+  type Tensor,
+  unstack,
+  where,
+} from '@recur/core'
+import { affine } from './step.js'
+
+/**
+ * The recurrent weights of one direction: `weight_hh` `(G·H, H_out)`, `bias_hh` `(G·H)`, LSTM
+ * `weight_hr` `(P, H)`.
+ *
+ * @category cells
+ * @since 0.1.0
+ */
+export type Recurrent = {
+  readonly weight_hh: Tensor
+  readonly bias_hh?: Tensor
+  readonly weight_hr?: Tensor
+}
+
+/** What stays fixed over a call: the mask and the direction. */
+interface Setting {
+  readonly mask: readonly Tensor[] | undefined
+  readonly reverse: boolean
+}
+
+/** The time indices in processing order. */
+const order = (L: number, reverse: boolean): number[] => Array.from({ length: L }, (_, k) => (reverse ? L - 1 - k : k))
+
+/** `(L, N, ·)` as `(L·N, ·)`. */
+const rows = (x: Tensor): Tensor => reshape(x, [(x.shape[0] ?? 0) * (x.shape[1] ?? 0), x.shape[2] ?? 0])
+
+/** `aᵀ·b` summed over every step and batch row: `(L, N, A)`, `(L, N, B)` → `(A, B)`. */
+const outer = (a: Tensor, b: Tensor): Tensor => matmul(rows(a), rows(b), { transposeA: true })
+
+/** The gradient of the recurrent weights from the pre-activation cotangents `dPre` `(L, N, G·H)`. */
+const weightGrads = (w: Recurrent, dPre: Tensor, hPrev: readonly Tensor[], dHr?: Tensor): Recurrent => {
+  const weight_hh = outer(dPre, stack(hPrev))
+  const g: Recurrent = w.bias_hh === undefined ? { weight_hh } : { weight_hh, bias_hh: sum(dPre, { axes: [0, 1] }) }
+  return dHr === undefined ? g : { ...g, weight_hr: dHr }
+}
+
+/** The cotangent reaching a step's new state and output, and the part that skips the step. */
+const split = (m: Tensor | undefined, dh: Tensor, dy: Tensor | undefined): readonly [Tensor, Tensor | undefined] => {
+  const total = dy === undefined ? dh : add(dh, dy)
+  return m === undefined ? [total, undefined] : [where(m, total, 0), where(m, 0, dh)]
+}
+
+const plus = (a: Tensor, b: Tensor | undefined): Tensor => (b === undefined ? a : add(a, b))
+
+type LstmOut = { readonly ys: Tensor; readonly h: Tensor; readonly c: Tensor }
+type LstmArgs = [xp: Tensor, h0: Tensor, c0: Tensor, w: Recurrent]
+type LstmRes = {
+  readonly w: Recurrent
+  readonly gates: readonly Tensor[]
+  readonly cPrev: readonly Tensor[]
+  readonly hPrev: readonly Tensor[]
+  readonly full: readonly Tensor[]
+}
+
+const lstmForward = (s: Setting, [xp, h0, c0, w]: LstmArgs, save: boolean): readonly [LstmOut, LstmRes] => {
+  const xs = unstack(xp)
+  const ys: Tensor[] = []
+  const res = { w, gates: [] as Tensor[], cPrev: [] as Tensor[], hPrev: [] as Tensor[], full: [] as Tensor[] }
+  let [h, c] = [h0, c0]
+  for (const t of order(xs.length, s.reverse)) {
+    const gates = add(xs[t] as Tensor, affine(h, w.weight_hh, w.bias_hh))
+    const [full, cn] = lstmGates(gates, c)
+    const hn = w.weight_hr === undefined ? full : matmul(full, w.weight_hr, { transposeB: true })
+    if (save) [res.gates[t], res.cPrev[t], res.hPrev[t], res.full[t]] = [gates, c, h, full]
+    const m = s.mask?.[t]
+    ;[h, c, ys[t]] = m === undefined ? [hn, cn, hn] : [where(m, hn, h), where(m, cn, c), where(m, hn, 0)]
+  }
+  return [{ ys: stack(ys), h, c }, res]
+}
+
+const lstmBackward = (s: Setting, r: LstmRes, ct: LstmOut): LstmArgs => {
+  const dys = unstack(ct.ys)
+  const { w } = r
+  const dGates: Tensor[] = []
+  const dOut: Tensor[] = []
+  let [dh, dc] = [ct.h, ct.c]
+  for (const t of order(dys.length, !s.reverse)) {
+    const m = s.mask?.[t]
+    const [dhn, dhSkip] = split(m, dh, dys[t])
+    const [dcn, dcSkip] = split(m, dc, undefined)
+    const dfull = w.weight_hr === undefined ? dhn : matmul(dhn, w.weight_hr)
+    const [dg, dcp] = lstmGatesBackward(r.gates[t] as Tensor, r.cPrev[t] as Tensor, dfull, dcn)
+    dGates[t] = dg
+    dOut[t] = dhn
+    dh = plus(matmul(dg, w.weight_hh), dhSkip)
+    dc = plus(dcp, dcSkip)
+  }
+  const dHr = w.weight_hr === undefined ? undefined : outer(stack(dOut), stack(r.full))
+  const dG = stack(dGates)
+  return [dG, dh, dc, weightGrads(w, dG, r.hPrev, dHr)]
+}
+
+/**
+ * The LSTM recurrence over a sequence (see the module header): `[xp, h0, c0, weights]` →
+ * `{ ys, h, c }`, one reverse-mode node with a fused backward pass through time.
+ *
+ * @category cells
+ * @since 0.1.0
+ */
+export const lstmSequence = (mask: Tensor | undefined, reverse: boolean): ((...args: LstmArgs) => LstmOut) => {
+  const s: Setting = { mask: mask === undefined ? undefined : unstack(mask), reverse }
+  return customVjp(
+    (...a: LstmArgs) => lstmForward(s, a, false)[0],
+    {
+      fwd: (...a: LstmArgs) => lstmForward(s, a, true),
+      bwd: (r: LstmRes, ct: LstmOut) => lstmBackward(s, r, ct),
+    },
+    'lstm layer',
+  )
+}
+
+type GruOut = { readonly ys: Tensor; readonly h: Tensor }
+type GruArgs = [xp: Tensor, h0: Tensor, w: Recurrent]
+type GruRes = {
+  readonly w: Recurrent
+  readonly xs: readonly Tensor[]
+  readonly hp: readonly Tensor[]
+  readonly hPrev: readonly Tensor[]
+}
+
+const gruForward = (s: Setting, [xp, h0, w]: GruArgs, save: boolean): readonly [GruOut, GruRes] => {
+  const xs = unstack(xp)
+  const ys: Tensor[] = []
+  const res = { w, xs, hp: [] as Tensor[], hPrev: [] as Tensor[] }
+  let h = h0
+  for (const t of order(xs.length, s.reverse)) {
+    const hp = affine(h, w.weight_hh, w.bias_hh)
+    const hn = gruGates(xs[t] as Tensor, hp, h)
+    if (save) [res.hp[t], res.hPrev[t]] = [hp, h]
+    const m = s.mask?.[t]
+    ;[h, ys[t]] = m === undefined ? [hn, hn] : [where(m, hn, h), where(m, hn, 0)]
+  }
+  return [{ ys: stack(ys), h }, res]
+}
+
+const gruBackward = (s: Setting, r: GruRes, ct: GruOut): GruArgs => {
+  const dys = unstack(ct.ys)
+  const dXs: Tensor[] = []
+  const dHp: Tensor[] = []
+  let dh = ct.h
+  for (const t of order(dys.length, !s.reverse)) {
+    const [dhn, dhSkip] = split(s.mask?.[t], dh, dys[t])
+    const [dx, dhp, dhDirect] = gruGatesBackward(r.xs[t] as Tensor, r.hp[t] as Tensor, r.hPrev[t] as Tensor, dhn)
+    dXs[t] = dx
+    dHp[t] = dhp
+    dh = plus(add(dhDirect, matmul(dhp, r.w.weight_hh)), dhSkip)
+  }
+  return [stack(dXs), dh, weightGrads(r.w, stack(dHp), r.hPrev)]
+}
+
+/**
+ * The reset-after GRU recurrence over a sequence (see the module header): `[xp, h0, weights]` →
+ * `{ ys, h }`, one reverse-mode node with a fused backward pass through time.
+ *
+ * @category cells
+ * @since 0.1.0
+ */
+export const gruSequence = (mask: Tensor | undefined, reverse: boolean): ((...args: GruArgs) => GruOut) => {
+  const s: Setting = { mask: mask === undefined ? undefined : unstack(mask), reverse }
+  return customVjp(
+    (...a: GruArgs) => gruForward(s, a, false)[0],
+    {
+      fwd: (...a: GruArgs) => gruForward(s, a, true),
+      bwd: (r: GruRes, ct: GruOut) => gruBackward(s, r, ct),
+    },
+    'gru layer',
+  )
+}
