@@ -102,6 +102,26 @@ describe('customVjp', () => {
     close(dy, R.jvp(plain, [x, w], [x, w])[1], 0)
   })
 
+  it('bwd is told which arguments are differentiated (the others are constants)', () => {
+    const [x, w] = [rand([2, 3], 13), rand([3, 2], 14)]
+    const seen: (readonly boolean[])[] = []
+    const layer = R.customVjp(plain, {
+      fwd: (a: R.Tensor, b: R.Tensor) => [plain(a, b), [a, b]] as const,
+      bwd: ([a, b]: readonly [R.Tensor, R.Tensor], _ct: R.Tensor, wanted: readonly boolean[]) => {
+        seen.push(wanted)
+        return [R.zerosLike(a), R.zerosLike(b)] as [R.Tensor, R.Tensor]
+      },
+    })
+    R.grad((q: R.Tensor) => R.sum(layer(x, q)))(w)
+    R.grad((a: R.Tensor) => R.sum(layer(a, w)))(x)
+    R.grad((a: R.Tensor, q: R.Tensor) => R.sum(layer(a, q)), { argnums: [0, 1] })(x, w)
+    expect(seen).toEqual([
+      [false, true],
+      [true, false],
+      [true, true],
+    ])
+  })
+
   test.prop([problem], { seed, numRuns })('second order: hvp and grad of grad equal the plain function', ({ x, w, u, v }) => {
     const h = R.hvp(loss(custom(), u), { x, w }, v)
     const h0 = R.hvp(loss(plain, u), { x, w }, v)

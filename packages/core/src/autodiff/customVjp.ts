@@ -42,7 +42,12 @@ import { type Node, type NodeRef, nextNodeId } from './Trace.js'
  */
 export interface CustomVjpRules<A extends readonly Tree[], O extends Tree, R extends Tree> {
   readonly fwd: (...args: A) => readonly [O, R]
-  readonly bwd: (residuals: R, cotangent: O) => A
+  /**
+   * `wanted[i]` is false when the recording transformation differentiates no leaf of argument
+   * `i` (a constant input): its cotangent is then discarded, and `bwd` may skip computing it
+   * (returning zeros of its shape).
+   */
+  readonly bwd: (residuals: R, cotangent: O, wanted: readonly boolean[]) => A
 }
 
 const closureError = (name: string, tag: Tag): Error =>
@@ -84,6 +89,12 @@ export const customVjp =
       def,
       leaves.map((l, i) => own[i]?.primal ?? l),
     ) as A
+    let leaf = 0
+    const wanted = args.map((a) => {
+      const n = flatten(a)[0].length
+      leaf += n
+      return own.slice(leaf - n, leaf).some((tr) => tr !== undefined)
+    })
     const captured = new Set<Tensor>()
     const [out, residuals] = withRewrite({ suspend: { tag, captured } }, () => rules.fwd(...primalArgs))
     const [outs, outDef] = flatten(out, 'output')
@@ -99,7 +110,7 @@ export const customVjp =
           outDef,
           outs.map((o, i) => cts[i] ?? zerosLike(o)),
         ) as O
-        const grads = rules.bwd(residuals, ct)
+        const grads = rules.bwd(residuals, ct, wanted)
         checkLike(name, 'bwd result', 'arguments', primalArgs, grads)
         return flatten(grads, 'bwd result')[0]
       },
