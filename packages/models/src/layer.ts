@@ -34,7 +34,7 @@ import {
   where,
   zeros,
 } from '@recur/core'
-import { gruSequence, lstmSequence, type Recurrent } from './cells/sequence.js'
+import { gruSequence, lstmSequence } from './cells/sequence.js'
 import { type CellParams, projectInput, recur, type State } from './cells/step.js'
 import { type Config, directions, outputSize } from './config.js'
 import { cellParams, type LayerParams } from './params.js'
@@ -110,23 +110,25 @@ const lengthMask = (lengths: readonly number[], L: number, N: number, like: Tens
 const fusedSequence = (
   c: Config,
   p: CellParams,
-  xp: Tensor,
+  x: Tensor,
   init: State,
   mask: Tensor | undefined,
   reverse: boolean,
 ): { final: State; ys: Tensor } | undefined => {
-  if ((xp.shape[0] ?? 0) === 0) return undefined
-  const w: Recurrent = {
+  if ((x.shape[0] ?? 0) === 0) return undefined
+  const w: CellParams = {
+    weight_ih: p.weight_ih,
     weight_hh: p.weight_hh,
+    ...(p.bias_ih === undefined ? {} : { bias_ih: p.bias_ih }),
     ...(p.bias_hh === undefined ? {} : { bias_hh: p.bias_hh }),
     ...(p.weight_hr === undefined ? {} : { weight_hr: p.weight_hr }),
   }
   if (c.mode === 'LSTM' && init.c !== undefined) {
-    const { ys, h, c: cn } = lstmSequence(mask, reverse)(xp, init.h, init.c, w)
+    const { ys, h, c: cn } = lstmSequence(mask, reverse)(x, init.h, init.c, w)
     return { final: { h, c: cn }, ys }
   }
   if (c.mode === 'GRU' && c.resetAfter) {
-    const { ys, h } = gruSequence(mask, reverse)(xp, init.h, w)
+    const { ys, h } = gruSequence(mask, reverse)(x, init.h, w)
     return { final: { h }, ys }
   }
   return undefined
@@ -143,11 +145,10 @@ const direction = (
   mask: Tensor | undefined,
 ) => {
   const p = cellParams(params, layer, d)
-  const xp = projectInput(p, x)
-  const fused = fusedSequence(c, p, xp, init, mask, d === 1)
+  const fused = fusedSequence(c, p, x, init, mask, d === 1)
   if (fused !== undefined) return fused
   const cell = recur(c.mode, c.resetAfter, p)
-  const xs = { xp, m: mask }
+  const xs = { xp: projectInput(p, x), m: mask }
   const [final, ys] = scan(
     (s: State, { xp, m }: { xp: Tensor; m: Tensor | undefined }) => {
       const [next, y] = cell(s, xp)

@@ -32,8 +32,8 @@ import {
   where,
 } from '@recur/core'
 import { describe, expect, it } from 'vitest'
-import { gruSequence, lstmSequence, type Recurrent } from '../src/cells/sequence.js'
-import { recur, type State } from '../src/cells/step.js'
+import { gruSequence, lstmSequence } from '../src/cells/sequence.js'
+import { type CellParams, projectInput, recur, type State } from '../src/cells/step.js'
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const numRuns = Number(process.env.FC_RUNS ?? 25)
@@ -60,7 +60,7 @@ const closeTrees = (a: Tree.Tree, b: Tree.Tree, tol?: number) => {
 type Mode = 'LSTM' | 'GRU'
 interface Problem {
   readonly mode: Mode
-  readonly args: { readonly xp: Tensor; readonly h0: Tensor; readonly c0: Tensor; readonly w: Recurrent }
+  readonly args: { readonly x: Tensor; readonly h0: Tensor; readonly c0: Tensor; readonly w: CellParams }
   readonly mask: Tensor | undefined
   readonly reverse: boolean
   readonly u: Tensor
@@ -72,6 +72,7 @@ const problem: fc.Arbitrary<Problem> = fc
     mode: fc.constantFrom<Mode>('LSTM', 'GRU'),
     L: fc.integer({ min: 1, max: 4 }),
     N: fc.integer({ min: 1, max: 3 }),
+    I: fc.integer({ min: 1, max: 3 }),
     H: fc.integer({ min: 1, max: 3 }),
     P: fc.integer({ min: 0, max: 2 }),
     bias: fc.boolean(),
@@ -79,18 +80,19 @@ const problem: fc.Arbitrary<Problem> = fc
     reverse: fc.boolean(),
     salt: fc.integer({ min: 1, max: 2 ** 20 }),
   })
-  .map(({ mode, L, N, H, P, bias, lengths, reverse, salt }) => {
+  .map(({ mode, L, N, I, H, P, bias, lengths, reverse, salt }) => {
     const proj = mode === 'LSTM' ? P : 0
     const hOut = proj > 0 ? proj : H
     const G = (mode === 'LSTM' ? 4 : 3) * H
     const args = (k: number) => ({
-      xp: rand([L, N, G], k),
+      x: rand([L, N, I], k),
       h0: rand([N, hOut], k + 1),
       c0: rand([N, H], k + 2),
       w: {
-        weight_hh: rand([G, hOut], k + 3),
-        ...(bias ? { bias_hh: rand([G], k + 4) } : {}),
-        ...(proj > 0 ? { weight_hr: rand([proj, H], k + 5) } : {}),
+        weight_ih: rand([G, I], k + 3),
+        weight_hh: rand([G, hOut], k + 4),
+        ...(bias ? { bias_ih: rand([G], k + 5), bias_hh: rand([G], k + 6) } : {}),
+        ...(proj > 0 ? { weight_hr: rand([proj, H], k + 7) } : {}),
       },
     })
     const lens = lengths?.slice(0, N).map((f) => 1 + Math.floor(f * (L - 1) + 0.5))
@@ -102,7 +104,7 @@ const problem: fc.Arbitrary<Problem> = fc
             [L, N, 1],
             o,
           )
-    return { mode, args: args(salt), mask, reverse, u: rand([L, N, hOut], salt + 6), v: args(salt + 10) }
+    return { mode, args: args(salt), mask, reverse, u: rand([L, N, hOut], salt + 8), v: args(salt + 10) }
   })
 
 type Args = Problem['args']
@@ -112,15 +114,16 @@ type Run = (a: Args) => { readonly ys: Tensor; readonly h: Tensor; readonly c?: 
 const fusedRun =
   (p: Problem): Run =>
   (a) =>
-    p.mode === 'LSTM' ? lstmSequence(p.mask, p.reverse)(a.xp, a.h0, a.c0, a.w) : gruSequence(p.mask, p.reverse)(a.xp, a.h0, a.w)
+    p.mode === 'LSTM' ? lstmSequence(p.mask, p.reverse)(a.x, a.h0, a.c0, a.w) : gruSequence(p.mask, p.reverse)(a.x, a.h0, a.w)
 
-/** The model: scan over the cell's recurrent part, as the layer ran it before. */
+/** The model: the input projection, then scan over the cell's recurrent part, as the layer ran it before. */
 const scanRun =
   (p: Problem): Run =>
   (a) => {
-    const cell = recur(p.mode, true, { weight_ih: a.w.weight_hh, ...a.w })
+    const cell = recur(p.mode, true, a.w)
     const init: State = p.mode === 'LSTM' ? { h: a.h0, c: a.c0 } : { h: a.h0 }
-    const masks = p.mask ?? fromFlat(Array(a.xp.shape[0] ?? 0).fill(1), [a.xp.shape[0] ?? 0, 1, 1], o)
+    const L = a.x.shape[0] ?? 0
+    const masks = p.mask ?? fromFlat(Array(L).fill(1), [L, 1, 1], o)
     const [final, ys] = scan(
       (s: State, { xp, m }: { xp: Tensor; m: Tensor }) => {
         const [next, y] = cell(s, xp)
@@ -131,7 +134,7 @@ const scanRun =
         return [kept, where(m, y, 0)] as const
       },
       init,
-      { xp: a.xp, m: masks },
+      { xp: projectInput(a.w, a.x), m: masks },
       { reverse: p.reverse },
     )
     return final.c === undefined ? { ys, h: final.h } : { ys, h: final.h, c: final.c }
@@ -160,7 +163,12 @@ describe('fused sequence recurrences', () => {
     closeTrees(hvp(loss(fusedRun(p), p.u), p.args, p.v), hvp(loss(scanRun(p), p.u), p.args, p.v), 1e-11)
   })
 
-  it('the backward pass forms the recurrent weight gradient in one matmul', () => {
+  test.prop([problem], { seed, numRuns })("a constant input: the weights' gradient equals the loop's", (p) => {
+    const only = (run: Run) => grad((w: CellParams) => loss(run, p.u)({ ...p.args, w }))(p.args.w)
+    closeTrees(only(fusedRun(p)), only(scanRun(p)))
+  })
+
+  it("the backward pass forms each weight gradient in one matmul, and skips a constant input's", () => {
     let matmuls = 0
     const counting: Backend = {
       ...cpu,
@@ -169,21 +177,25 @@ describe('fused sequence recurrences', () => {
         return cpu.matmul(a, b, ta, tb, out)
       },
     }
-    const [L, N, H] = [6, 2, 3]
+    const [L, N, I, H] = [6, 2, 2, 3]
+    const x = rand([L, N, I], 1, counting)
     const args = {
-      xp: rand([L, N, 4 * H], 1, counting),
+      x,
       h0: rand([N, H], 2, counting),
       c0: rand([N, H], 3, counting),
-      w: { weight_hh: rand([4 * H, H], 4, counting) },
+      w: { weight_ih: rand([4 * H, I], 4, counting), weight_hh: rand([4 * H, H], 5, counting) },
     }
-    const run = (a: Args) => sum(lstmSequence(undefined, false)(a.xp, a.h0, a.c0, a.w).ys)
-    matmuls = 0
-    run(args)
-    const forward = matmuls
-    matmuls = 0
-    grad(run)(args)
-    // forward again, then per step dh = dG·W_hh, then ONE dW_hh = dGᵀ·H_prev (tape BPTT: L of them)
-    expect(forward).toBe(L)
-    expect(matmuls).toBe(L + L + 1)
+    const run = (a: Args) => sum(lstmSequence(undefined, false)(a.x, a.h0, a.c0, a.w).ys)
+    const count = (body: () => unknown) => {
+      matmuls = 0
+      body()
+      return matmuls
+    }
+    // forward: the projection and one h·W_hhᵀ per step
+    expect(count(() => run(args))).toBe(1 + L)
+    // backward: dh = dG·W_hh per step, then ONE dW_hh = dGᵀ·H_prev and ONE dW_ih = dGᵀ·X (tape BPTT: L each), dx = dG·W_ih
+    expect(count(() => grad(run)(args))).toBe(1 + L + L + 3)
+    // the input a constant: no dx
+    expect(count(() => grad((w: CellParams) => run({ ...args, w }))(args.w))).toBe(1 + L + L + 2)
   })
 })

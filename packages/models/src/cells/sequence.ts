@@ -4,19 +4,21 @@
  *
  * Reverse mode through `scan` backpropagates through the unrolled tape: the recurrent weight,
  * used by every step, receives one small `dG_tᵀ·h_{t−1}` product per step, summed one by one.
- * Here the recurrence is one `customVjp` call: the forward pass runs the steps and keeps what the
- * backward pass needs (each step's gate pre-activations, previous states and, with projection,
- * unprojected outputs); the backward pass is a reverse loop computing each step's gate cotangent
- * `dG_t` (the fused backward primitives) and `dh_{t−1} = dG_t·W_hh`; after the loop, the weight
- * gradients are ONE matmul over the stacked sequence (`dW_hh = dGᵀ·H_prev`, K = L·N) and the
- * bias gradient one sum. The backward pass is written in differentiable operations, so grad of
- * grad and `hvp` through a layer stay exact.
- *
+ * Here the recurrence, with its input projection, is one `customVjp` call: the forward pass
+ * projects every step's input in one matmul, runs the steps and keeps what the backward pass needs
+ * (each step's gate pre-activations, previous states and, with projection, unprojected outputs);
+ * the backward pass is a reverse loop computing each step's gate cotangent `dG_t` (the fused
+ * backward primitives) and `dh_{t−1} = dG_t·W_hh`; after the loop, each weight gradient is ONE
+ * matmul over the stacked sequence (`dW_hh = dGᵀ·H_prev`, `dW_ih = dGᵀ·X`, K = L·N), each bias
+ * gradient one sum (LSTM: one sum for both biases), and the input's cotangent `dG·W_ih` is skipped
+ * when the input is a constant (the first layer's). The backward pass is written in
+ * differentiable operations, so grad of grad and `hvp` through a layer stay exact.
+
  * Semantics are the step-by-step loop's exactly: `lengths` masking keeps the state at padding
  * positions (`where(m, next, prev)`) and zeroes their outputs; `reverse` runs from the end.
  *
  * Shapes (L = steps, N = batch, G·H = gates, H_out = projSize or hiddenSize):
- * - `xp`: `(L, N, G·H)` (the input projection of every step), `mask`: `(L, N, 1)` of 0/1;
+ * - `x`: `(L, N, I)`, `mask`: `(L, N, 1)` of 0/1; the weights are a {@link CellParams};
  * - `h0`: `(N, H_out)`, LSTM `c0`: `(N, H)`; results `ys` `(L, N, H_out)`, `h`, `c` as the states.
  *
  * @since 0.1.0
@@ -35,21 +37,9 @@ import {
   type Tensor,
   unstack,
   where,
+  zerosLike,
 } from '@recur/core'
-import { affine } from './step.js'
-
-/**
- * The recurrent weights of one direction: `weight_hh` `(G·H, H_out)`, `bias_hh` `(G·H)`, LSTM
- * `weight_hr` `(P, H)`.
- *
- * @category cells
- * @since 0.1.0
- */
-export type Recurrent = {
-  readonly weight_hh: Tensor
-  readonly bias_hh?: Tensor
-  readonly weight_hr?: Tensor
-}
+import { affine, type CellParams, projectInput } from './step.js'
 
 /** What stays fixed over a call: the mask and the direction. */
 interface Setting {
@@ -66,12 +56,33 @@ const rows = (x: Tensor): Tensor => reshape(x, [(x.shape[0] ?? 0) * (x.shape[1] 
 /** `aᵀ·b` summed over every step and batch row: `(L, N, A)`, `(L, N, B)` → `(A, B)`. */
 const outer = (a: Tensor, b: Tensor): Tensor => matmul(rows(a), rows(b), { transposeA: true })
 
-/** The gradient of the recurrent weights from the pre-activation cotangents `dPre` `(L, N, G·H)`. */
-const weightGrads = (w: Recurrent, dPre: Tensor, hPrev: readonly Tensor[], dHr?: Tensor): Recurrent => {
-  const weight_hh = outer(dPre, stack(hPrev))
-  const g: Recurrent = w.bias_hh === undefined ? { weight_hh } : { weight_hh, bias_hh: sum(dPre, { axes: [0, 1] }) }
-  return dHr === undefined ? g : { ...g, weight_hr: dHr }
+/**
+ * The weights' gradients from the cotangents of the input projection `dXp` and of the recurrent
+ * pre-activations `dHp` (both `(L, N, G·H)`; the same tensor for LSTM, where one bias sum serves
+ * both biases), the inputs `x` `(L, N, I)` and the previous states.
+ */
+const weightGrads = (
+  w: CellParams,
+  x: Tensor,
+  dXp: Tensor,
+  dHp: Tensor,
+  hPrev: readonly Tensor[],
+  dHr: Tensor | undefined,
+): CellParams => {
+  const dbx = w.bias_ih === undefined ? undefined : sum(dXp, { axes: [0, 1] })
+  const dbh = w.bias_hh === undefined ? undefined : dHp === dXp && dbx !== undefined ? dbx : sum(dHp, { axes: [0, 1] })
+  return {
+    weight_ih: outer(dXp, x),
+    weight_hh: outer(dHp, stack(hPrev)),
+    ...(dbx === undefined ? {} : { bias_ih: dbx }),
+    ...(dbh === undefined ? {} : { bias_hh: dbh }),
+    ...(dHr === undefined ? {} : { weight_hr: dHr }),
+  }
 }
+
+/** The input's cotangent `dXp·W_ih` `(L, N, I)`, or zeros when the input is a constant. */
+const inputGrad = (w: CellParams, x: Tensor, dXp: Tensor, wanted: boolean): Tensor =>
+  wanted ? matmul(dXp, w.weight_ih) : zerosLike(x)
 
 /** The cotangent reaching a step's new state and output, and the part that skips the step. */
 const split = (m: Tensor | undefined, dh: Tensor, dy: Tensor | undefined): readonly [Tensor, Tensor | undefined] => {
@@ -82,19 +93,20 @@ const split = (m: Tensor | undefined, dh: Tensor, dy: Tensor | undefined): reado
 const plus = (a: Tensor, b: Tensor | undefined): Tensor => (b === undefined ? a : add(a, b))
 
 type LstmOut = { readonly ys: Tensor; readonly h: Tensor; readonly c: Tensor }
-type LstmArgs = [xp: Tensor, h0: Tensor, c0: Tensor, w: Recurrent]
+type LstmArgs = [x: Tensor, h0: Tensor, c0: Tensor, w: CellParams]
 type LstmRes = {
-  readonly w: Recurrent
+  readonly x: Tensor
+  readonly w: CellParams
   readonly gates: readonly Tensor[]
   readonly cPrev: readonly Tensor[]
   readonly hPrev: readonly Tensor[]
   readonly full: readonly Tensor[]
 }
 
-const lstmForward = (s: Setting, [xp, h0, c0, w]: LstmArgs, save: boolean): readonly [LstmOut, LstmRes] => {
-  const xs = unstack(xp)
+const lstmForward = (s: Setting, [x, h0, c0, w]: LstmArgs, save: boolean): readonly [LstmOut, LstmRes] => {
+  const xs = unstack(projectInput(w, x))
   const ys: Tensor[] = []
-  const res = { w, gates: [] as Tensor[], cPrev: [] as Tensor[], hPrev: [] as Tensor[], full: [] as Tensor[] }
+  const res = { x, w, gates: [] as Tensor[], cPrev: [] as Tensor[], hPrev: [] as Tensor[], full: [] as Tensor[] }
   let [h, c] = [h0, c0]
   for (const t of order(xs.length, s.reverse)) {
     const gates = add(xs[t] as Tensor, affine(h, w.weight_hh, w.bias_hh))
@@ -107,7 +119,7 @@ const lstmForward = (s: Setting, [xp, h0, c0, w]: LstmArgs, save: boolean): read
   return [{ ys: stack(ys), h, c }, res]
 }
 
-const lstmBackward = (s: Setting, r: LstmRes, ct: LstmOut): LstmArgs => {
+const lstmBackward = (s: Setting, r: LstmRes, ct: LstmOut, wanted: readonly boolean[]): LstmArgs => {
   const dys = unstack(ct.ys)
   const { w } = r
   const dGates: Tensor[] = []
@@ -126,11 +138,11 @@ const lstmBackward = (s: Setting, r: LstmRes, ct: LstmOut): LstmArgs => {
   }
   const dHr = w.weight_hr === undefined ? undefined : outer(stack(dOut), stack(r.full))
   const dG = stack(dGates)
-  return [dG, dh, dc, weightGrads(w, dG, r.hPrev, dHr)]
+  return [inputGrad(w, r.x, dG, wanted[0] === true), dh, dc, weightGrads(w, r.x, dG, dG, r.hPrev, dHr)]
 }
 
 /**
- * The LSTM recurrence over a sequence (see the module header): `[xp, h0, c0, weights]` →
+ * The LSTM recurrence over a sequence (see the module header): `[x, h0, c0, weights]` →
  * `{ ys, h, c }`, one reverse-mode node with a fused backward pass through time.
  *
  * @category cells
@@ -142,25 +154,26 @@ export const lstmSequence = (mask: Tensor | undefined, reverse: boolean): ((...a
     (...a: LstmArgs) => lstmForward(s, a, false)[0],
     {
       fwd: (...a: LstmArgs) => lstmForward(s, a, true),
-      bwd: (r: LstmRes, ct: LstmOut) => lstmBackward(s, r, ct),
+      bwd: (r: LstmRes, ct: LstmOut, wanted: readonly boolean[]) => lstmBackward(s, r, ct, wanted),
     },
     'lstm layer',
   )
 }
 
 type GruOut = { readonly ys: Tensor; readonly h: Tensor }
-type GruArgs = [xp: Tensor, h0: Tensor, w: Recurrent]
+type GruArgs = [x: Tensor, h0: Tensor, w: CellParams]
 type GruRes = {
-  readonly w: Recurrent
+  readonly x: Tensor
+  readonly w: CellParams
   readonly xs: readonly Tensor[]
   readonly hp: readonly Tensor[]
   readonly hPrev: readonly Tensor[]
 }
 
-const gruForward = (s: Setting, [xp, h0, w]: GruArgs, save: boolean): readonly [GruOut, GruRes] => {
-  const xs = unstack(xp)
+const gruForward = (s: Setting, [x, h0, w]: GruArgs, save: boolean): readonly [GruOut, GruRes] => {
+  const xs = unstack(projectInput(w, x))
   const ys: Tensor[] = []
-  const res = { w, xs, hp: [] as Tensor[], hPrev: [] as Tensor[] }
+  const res = { x, w, xs, hp: [] as Tensor[], hPrev: [] as Tensor[] }
   let h = h0
   for (const t of order(xs.length, s.reverse)) {
     const hp = affine(h, w.weight_hh, w.bias_hh)
@@ -172,7 +185,7 @@ const gruForward = (s: Setting, [xp, h0, w]: GruArgs, save: boolean): readonly [
   return [{ ys: stack(ys), h }, res]
 }
 
-const gruBackward = (s: Setting, r: GruRes, ct: GruOut): GruArgs => {
+const gruBackward = (s: Setting, r: GruRes, ct: GruOut, wanted: readonly boolean[]): GruArgs => {
   const dys = unstack(ct.ys)
   const dXs: Tensor[] = []
   const dHp: Tensor[] = []
@@ -184,11 +197,12 @@ const gruBackward = (s: Setting, r: GruRes, ct: GruOut): GruArgs => {
     dHp[t] = dhp
     dh = plus(add(dhDirect, matmul(dhp, r.w.weight_hh)), dhSkip)
   }
-  return [stack(dXs), dh, weightGrads(r.w, stack(dHp), r.hPrev)]
+  const dX = stack(dXs)
+  return [inputGrad(r.w, r.x, dX, wanted[0] === true), dh, weightGrads(r.w, r.x, dX, stack(dHp), r.hPrev, undefined)]
 }
 
 /**
- * The reset-after GRU recurrence over a sequence (see the module header): `[xp, h0, weights]` →
+ * The reset-after GRU recurrence over a sequence (see the module header): `[x, h0, weights]` →
  * `{ ys, h }`, one reverse-mode node with a fused backward pass through time.
  *
  * @category cells
@@ -200,7 +214,7 @@ export const gruSequence = (mask: Tensor | undefined, reverse: boolean): ((...ar
     (...a: GruArgs) => gruForward(s, a, false)[0],
     {
       fwd: (...a: GruArgs) => gruForward(s, a, true),
-      bwd: (r: GruRes, ct: GruOut) => gruBackward(s, r, ct),
+      bwd: (r: GruRes, ct: GruOut, wanted: readonly boolean[]) => gruBackward(s, r, ct, wanted),
     },
     'gru layer',
   )
