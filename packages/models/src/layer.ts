@@ -34,7 +34,7 @@ import {
   where,
   zeros,
 } from '@recur/core'
-import { gruSequence, lstmSequence } from './cells/sequence.js'
+import { gruSequence, lstmSequence, rnnSequence } from './cells/sequence.js'
 import { type CellParams, projectInput, recur, type State } from './cells/step.js'
 import { type Config, directions, outputSize } from './config.js'
 import { cellParams, type LayerParams } from './params.js'
@@ -104,8 +104,9 @@ const lengthMask = (lengths: readonly number[], L: number, N: number, like: Tens
 }
 
 /**
- * The LSTM and reset-after GRU recurrences as one node with a fused backward pass through time
- * (`cells/sequence.ts`); `undefined` for the other cells (and empty sequences), which run by `scan`.
+ * The LSTM, reset-after GRU and Elman RNN recurrences as one node with a fused backward pass
+ * through time (`cells/sequence.ts`); `undefined` for the reset-before GRU (and empty sequences),
+ * which run by `scan`.
  */
 const fusedSequence = (
   c: Config,
@@ -129,6 +130,10 @@ const fusedSequence = (
   }
   if (c.mode === 'GRU' && c.resetAfter) {
     const { ys, h } = gruSequence(mask, reverse)(x, init.h, w)
+    return { final: { h }, ys }
+  }
+  if (c.mode === 'RNN_TANH' || c.mode === 'RNN_RELU') {
+    const { ys, h } = rnnSequence(mask, reverse, c.mode === 'RNN_RELU')(x, init.h, w)
     return { final: { h }, ys }
   }
   return undefined

@@ -3,8 +3,9 @@
  * (`cells/sequence.ts`) equal the step-by-step loop they replace — `scan` over the cell's
  * recurrent part, padding positions keeping the state — in values (exactly: same operations in
  * the same order), in reverse mode (every argument's cotangent), in forward mode, and to second
- * order (hvp), for LSTM with and without projection and the reset-after GRU, with and without
- * bias, lengths masks, in both directions. The weight gradient is formed by one matmul.
+ * order (hvp), for LSTM with and without projection, the reset-after GRU and the Elman RNN (tanh,
+ * relu), with and without bias, lengths masks, in both directions. Each weight gradient is formed
+ * by one matmul.
  *
  * Derivatives differ from the tape's by reassociation only (the weight gradient is one sum over
  * L·N rows instead of L sums of N rows): we allow 1e-12·max(1, |expected|) in float64.
@@ -32,7 +33,7 @@ import {
   where,
 } from '@recur/core'
 import { describe, expect, it } from 'vitest'
-import { gruSequence, lstmSequence } from '../src/cells/sequence.js'
+import { gruSequence, lstmSequence, rnnSequence } from '../src/cells/sequence.js'
 import { type CellParams, projectInput, recur, type State } from '../src/cells/step.js'
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
@@ -57,7 +58,7 @@ const closeTrees = (a: Tree.Tree, b: Tree.Tree, tol?: number) => {
   for (const [i, x] of xs.entries()) close(x, ys[i] as Tensor, tol)
 }
 
-type Mode = 'LSTM' | 'GRU'
+type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU'
 interface Problem {
   readonly mode: Mode
   readonly args: { readonly x: Tensor; readonly h0: Tensor; readonly c0: Tensor; readonly w: CellParams }
@@ -69,7 +70,7 @@ interface Problem {
 
 const problem: fc.Arbitrary<Problem> = fc
   .record({
-    mode: fc.constantFrom<Mode>('LSTM', 'GRU'),
+    mode: fc.constantFrom<Mode>('LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'),
     L: fc.integer({ min: 1, max: 4 }),
     N: fc.integer({ min: 1, max: 3 }),
     I: fc.integer({ min: 1, max: 3 }),
@@ -83,7 +84,7 @@ const problem: fc.Arbitrary<Problem> = fc
   .map(({ mode, L, N, I, H, P, bias, lengths, reverse, salt }) => {
     const proj = mode === 'LSTM' ? P : 0
     const hOut = proj > 0 ? proj : H
-    const G = (mode === 'LSTM' ? 4 : 3) * H
+    const G = (mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1) * H
     const args = (k: number) => ({
       x: rand([L, N, I], k),
       h0: rand([N, hOut], k + 1),
@@ -114,7 +115,11 @@ type Run = (a: Args) => { readonly ys: Tensor; readonly h: Tensor; readonly c?: 
 const fusedRun =
   (p: Problem): Run =>
   (a) =>
-    p.mode === 'LSTM' ? lstmSequence(p.mask, p.reverse)(a.x, a.h0, a.c0, a.w) : gruSequence(p.mask, p.reverse)(a.x, a.h0, a.w)
+    p.mode === 'LSTM'
+      ? lstmSequence(p.mask, p.reverse)(a.x, a.h0, a.c0, a.w)
+      : p.mode === 'GRU'
+        ? gruSequence(p.mask, p.reverse)(a.x, a.h0, a.w)
+        : rnnSequence(p.mask, p.reverse, p.mode === 'RNN_RELU')(a.x, a.h0, a.w)
 
 /** The model: the input projection, then scan over the cell's recurrent part, as the layer ran it before. */
 const scanRun =

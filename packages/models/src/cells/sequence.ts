@@ -1,6 +1,6 @@
 /**
- * Whole-sequence recurrences of the fused cells (LSTM with or without projection, reset-after
- * GRU) with a hand-written backward pass through time, as cuDNN and PyTorch run them.
+ * Whole-sequence recurrences (LSTM with or without projection, reset-after GRU, Elman RNN with
+ * tanh or relu) with a hand-written backward pass through time, as cuDNN and PyTorch run them.
  *
  * Reverse mode through `scan` backpropagates through the unrolled tape: the recurrent weight,
  * used by every step, receives one small `dG_tᵀ·h_{t−1}` product per step, summed one by one.
@@ -26,15 +26,20 @@
 import {
   add,
   customVjp,
+  greater,
   gruGates,
   gruGatesBackward,
   lstmGates,
   lstmGatesBackward,
   matmul,
+  mul,
+  relu,
   reshape,
   stack,
+  sub,
   sum,
   type Tensor,
+  tanh,
   unstack,
   where,
   zerosLike,
@@ -217,5 +222,65 @@ export const gruSequence = (mask: Tensor | undefined, reverse: boolean): ((...ar
       bwd: (r: GruRes, ct: GruOut, wanted: readonly boolean[]) => gruBackward(s, r, ct, wanted),
     },
     'gru layer',
+  )
+}
+
+type RnnOut = { readonly ys: Tensor; readonly h: Tensor }
+type RnnArgs = [x: Tensor, h0: Tensor, w: CellParams]
+type RnnRes = {
+  readonly x: Tensor
+  readonly w: CellParams
+  readonly hs: readonly Tensor[]
+  readonly hPrev: readonly Tensor[]
+}
+
+const rnnForward = (s: Setting, useRelu: boolean, [x, h0, w]: RnnArgs, save: boolean): readonly [RnnOut, RnnRes] => {
+  const xs = unstack(projectInput(w, x))
+  const ys: Tensor[] = []
+  const res = { x, w, hs: [] as Tensor[], hPrev: [] as Tensor[] }
+  let h = h0
+  for (const t of order(xs.length, s.reverse)) {
+    const pre = add(xs[t] as Tensor, affine(h, w.weight_hh, w.bias_hh))
+    const hn = useRelu ? relu(pre) : tanh(pre)
+    if (save) [res.hs[t], res.hPrev[t]] = [hn, h]
+    const m = s.mask?.[t]
+    ;[h, ys[t]] = m === undefined ? [hn, hn] : [where(m, hn, h), where(m, hn, 0)]
+  }
+  return [{ ys: stack(ys), h }, res]
+}
+
+const rnnBackward = (s: Setting, useRelu: boolean, r: RnnRes, ct: RnnOut, wanted: readonly boolean[]): RnnArgs => {
+  const dys = unstack(ct.ys)
+  const dPre: Tensor[] = []
+  let dh = ct.h
+  for (const t of order(dys.length, !s.reverse)) {
+    const [dhn, dhSkip] = split(s.mask?.[t], dh, dys[t])
+    const hn = r.hs[t] as Tensor
+    // the activations' derivatives written from the output, as their primitives' rules
+    const dp = mul(dhn, useRelu ? greater(hn, 0) : sub(1, mul(hn, hn)))
+    dPre[t] = dp
+    dh = plus(matmul(dp, r.w.weight_hh), dhSkip)
+  }
+  const dX = stack(dPre)
+  return [inputGrad(r.w, r.x, dX, wanted[0] === true), dh, weightGrads(r.w, r.x, dX, dX, r.hPrev, undefined)]
+}
+
+/**
+ * The Elman RNN recurrence (`tanh`, or `relu` with `useRelu`) over a sequence (see the module
+ * header): `[x, h0, weights]` → `{ ys, h }`, one reverse-mode node with its backward pass through
+ * time written out.
+ *
+ * @category cells
+ * @since 0.1.0
+ */
+export const rnnSequence = (mask: Tensor | undefined, reverse: boolean, useRelu: boolean): ((...args: RnnArgs) => RnnOut) => {
+  const s: Setting = { mask: mask === undefined ? undefined : unstack(mask), reverse }
+  return customVjp(
+    (...a: RnnArgs) => rnnForward(s, useRelu, a, false)[0],
+    {
+      fwd: (...a: RnnArgs) => rnnForward(s, useRelu, a, true),
+      bwd: (r: RnnRes, ct: RnnOut, wanted: readonly boolean[]) => rnnBackward(s, useRelu, r, ct, wanted),
+    },
+    'rnn layer',
   )
 }
