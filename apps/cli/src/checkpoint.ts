@@ -15,7 +15,6 @@ import { readSafetensors, type SafeTensor, writeSafetensors } from '@recur/model
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type * as t from 'io-ts'
-import { PathReporter } from 'io-ts/lib/PathReporter.js'
 
 /** The bytes of a checkpoint of `trees` with `meta`. */
 export const encodeCheckpoint = (trees: Readonly<Record<string, TreeT>>, meta: unknown): Uint8Array => {
@@ -43,6 +42,24 @@ export const saveCheckpoint = (file: string, trees: Readonly<Record<string, Tree
   }
 }
 
+/**
+ * io-ts errors as short, path-precise phrases: `version is 1, expected 2; data is missing, expected
+ * { dataset: "names" | "brown", … }` (long type names are cut).
+ */
+export const describeErrors = (errors: t.Errors): string =>
+  errors
+    .map((e) => {
+      const path = e.context
+        .map((c) => c.key)
+        .filter((k) => k !== '')
+        .join('.')
+      const name = e.context.at(-1)?.type.name ?? 'a value'
+      const expected = name.length > 60 ? `${name.slice(0, 57)}…` : name
+      const got = e.value === undefined ? 'is missing' : `is ${JSON.stringify(e.value)}`
+      return `${path === '' ? 'the metadata' : path} ${got}, expected ${expected}`
+    })
+    .join('; ')
+
 /** Reads the metadata of checkpoint bytes, decoded with `codec`. */
 export const checkpointMeta = <M>(bytes: Uint8Array, codec: t.Type<M, unknown>): E.Either<string, M> =>
   pipe(
@@ -59,7 +76,7 @@ export const checkpointMeta = <M>(bytes: Uint8Array, codec: t.Type<M, unknown>):
     E.chain((u) =>
       pipe(
         codec.decode(u),
-        E.mapLeft((errors) => `checkpoint: ${PathReporter.report(E.left(errors)).join('; ')}`),
+        E.mapLeft((errors) => `checkpoint: ${describeErrors(errors)}`),
       ),
     ),
   )

@@ -47,13 +47,26 @@ describe('checkpoints', () => {
     expect(checkpointMeta(bytes.subarray(0, 12), Meta)).toSatisfy(
       (r: E.Either<string, unknown>) => E.isLeft(r) && r.left.includes('truncated or not a safetensors file'),
     )
-    expect(checkpointMeta(encodeCheckpoint(trees, { step: 'x' }), Meta)).toSatisfy(
-      (r: E.Either<string, unknown>) => E.isLeft(r) && r.left.startsWith('checkpoint: Invalid value "x" supplied to'),
+    expect(checkpointMeta(encodeCheckpoint(trees, { step: 'x' }), Meta)).toEqual(
+      E.left('checkpoint: step is "x", expected number'),
     )
     const other = { params: { w: Random.normal(Random.key(1), [2, 2], o), b: trees.params.b }, opt: trees.opt }
     expect(checkpointTrees(bytes, other, cpu)).toEqual(E.left("checkpoint: 'params.w' has shape [3, 2] but [2, 2] is expected"))
     const dir = mkdtempSync(join(tmpdir(), 'recur-ck-'))
     writeFileSync(join(dir, 'x'), 'not a checkpoint')
     expect(checkpointMeta(readFileSync(join(dir, 'x')), Meta)).toSatisfy(E.isLeft)
+  })
+})
+
+describe('checkpoint metadata errors', () => {
+  it('name each wrong or missing field by its path', () => {
+    const Codec = t.type({ version: t.literal(2), model: t.type({ hiddenSize: t.number }) })
+    const bytes = encodeCheckpoint({}, { version: 1, model: { hiddenSize: 'big' } })
+    expect(checkpointMeta(bytes, Codec)).toEqual(
+      E.left('checkpoint: version is 1, expected 2; model.hiddenSize is "big", expected number'),
+    )
+    expect(checkpointMeta(encodeCheckpoint({}, { version: 2 }), Codec)).toEqual(
+      E.left('checkpoint: model is missing, expected { hiddenSize: number }'),
+    )
   })
 })
