@@ -266,6 +266,36 @@ export const batchOffsets = (shape: Shape, batch: Shape, matrixSize: number): nu
 }
 
 /**
+ * The shape of a (batched) product `outShape = [...batch, m, n]` with inner size `k`: sizes, the
+ * element offsets of each batch entry's matrices in `a` and `b`, and whether the whole batch is one
+ * product of `batch·m` rows (every entry shares b and a's matrices are consecutive). Every kernel
+ * (JS and WebAssembly) lays a product out this way.
+ */
+export const layoutOf = (a: Operand, b: Operand, transposeA: boolean, outShape: Shape) => {
+  const rank = outShape.length
+  const m = outShape[rank - 2] ?? 0
+  const n = outShape[rank - 1] ?? 0
+  const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
+  let total = 1
+  for (const d of outShape) total *= d
+  const batch = outShape.slice(0, rank - 2)
+  const aOffsets = batchOffsets(a.shape, batch, m * k)
+  const bOffsets = batchOffsets(b.shape, batch, k * n)
+  const stacked = !transposeA && bOffsets.every((o) => o === 0) && aOffsets.every((o, t) => o === t * m * k)
+  return {
+    m,
+    n,
+    k,
+    total,
+    aOffsets,
+    bOffsets,
+    stacked,
+    rows: stacked ? aOffsets.length * m : m,
+    products: stacked ? 1 : aOffsets.length,
+  }
+}
+
+/**
  * Batched matrix product, as `Backend.matmul`: `a` is `[...batchA, m, k]` (`[k, m]` with
  * `transposeA`), `b` is `[...batchB, k, n]` (`[n, k]` with `transposeB`), and the batch dimensions
  * broadcast to those of `outShape = [...batch, m, n]`. Returns a fresh array of `a.dtype`, whose
@@ -278,24 +308,11 @@ export const matmul = (
   transposeB: boolean,
   outShape: Shape,
 ): Float32Array | Float64Array => {
-  const rank = outShape.length
-  const m = outShape[rank - 2] ?? 0
-  const n = outShape[rank - 1] ?? 0
-  const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
-  let total = 1
-  for (const d of outShape) total *= d
+  const { m, n, k, total, aOffsets, bOffsets, rows, products } = layoutOf(a, b, transposeA, outShape)
   const out = a.dtype === 'float32' ? new Float32Array(total) : new Float64Array(total)
   if (total === 0 || k === 0) return out
-  const batch = outShape.slice(0, rank - 2)
-  const aOffsets = batchOffsets(a.shape, batch, m * k)
-  const bOffsets = batchOffsets(b.shape, batch, k * n)
   const [ars, acs] = transposeA ? [1, m] : [k, 1]
   const [brs, bcs] = transposeB ? [1, k] : [n, 1]
-  // When every batch entry shares b and a's matrices are consecutive, the batch is one product
-  // of (batch·m) rows.
-  const stacked = !transposeA && bOffsets.every((o) => o === 0) && aOffsets.every((o, t) => o === t * m * k)
-  const rows = stacked ? aOffsets.length * m : m
-  const products = stacked ? 1 : aOffsets.length
   // Thin products pay more for packing than they gain; thresholds measured against gemmBlocked.
   const byRows = bcs === 1 && n > 1
   const thin = byRows ? rows < 8 || n < 4 : rows < 4 || n < 3

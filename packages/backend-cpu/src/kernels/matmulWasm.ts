@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import type { Operand, Shape } from '@recur/core'
-import { batchOffsets } from './matmul.js'
+import { layoutOf } from './matmul.js'
 import { align16, reserve, WasmMode, wasm } from './wasmModule.js'
 
 /** Copies `data` (an operand's elements) into `buffer` from byte `at`, as float64 or float32. */
@@ -33,24 +33,11 @@ const product = (
   outShape: Shape,
   float32Sums: boolean,
 ): Float32Array | Float64Array => {
-  const rank = outShape.length
-  const m = outShape[rank - 2] ?? 0
-  const n = outShape[rank - 1] ?? 0
-  const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
-  let total = 1
-  for (const d of outShape) total *= d
+  const { m, n, k, total, aOffsets, bOffsets, rows, products } = layoutOf(a, b, transposeA, outShape)
   const double = a.dtype === 'float64'
   if (total === 0 || k === 0) return double ? new Float64Array(total) : new Float32Array(total)
-  const batch = outShape.slice(0, rank - 2)
-  const aOffsets = batchOffsets(a.shape, batch, m * k)
-  const bOffsets = batchOffsets(b.shape, batch, k * n)
   const [ars, acs] = transposeA ? [1, m] : [k, 1]
   const [brs, bcs] = transposeB ? [1, k] : [n, 1]
-  // When every batch entry shares b and a's matrices are consecutive, the batch is one product
-  // of (batch·m) rows.
-  const stacked = !transposeA && bOffsets.every((o) => o === 0) && aOffsets.every((o, t) => o === t * m * k)
-  const rows = stacked ? aOffsets.length * m : m
-  const products = stacked ? 1 : aOffsets.length
   const size = double ? 8 : 4
   const mode = double ? WasmMode.f64 : float32Sums ? WasmMode.f32Sums : WasmMode.f32
   const work = align16(wasm.heapBase)
