@@ -92,30 +92,58 @@ export const newest = (prim: string, inputs: readonly Tensor[]): Trace | undefin
 }
 
 /**
+ * The inputs of one application (after the active rewrites) split by the newest live tag: its
+ * own traces, and the primals that the operation runs on one level down. `tag` is absent when no
+ * input is traced. `bind` and `bindMany` share it.
+ */
+export const unwrap = (
+  prim: string,
+  given: readonly Tensor[],
+):
+  | { readonly tag: undefined; readonly inputs: readonly Tensor[] }
+  | { readonly tag: Trace['tag']; readonly own: readonly (Trace | undefined)[]; readonly primals: readonly Tensor[] } => {
+  const inputs = rewrites.length === 0 ? given : given.map(rewriteInput)
+  const top = newest(prim, inputs)
+  if (top === undefined) return { tag: undefined, inputs }
+  const tag = top.tag
+  const own = inputs.map((x) => {
+    const tr = traceOf(x)
+    return tr !== undefined && tr.tag === tag ? tr : undefined
+  })
+  return { tag, own, primals: inputs.map((x, i) => own[i]?.primal ?? x) }
+}
+
+/** The tangents of the own traces (forward mode), or `undefined` when all are zero. */
+export const tangentsOf = (own: readonly (Trace | undefined)[]): Linear[] | undefined => {
+  const tangents: Linear[] = own.map((tr) => (tr?.kind === 'dual' ? tr.tangent : undefined))
+  return tangents.every((t) => t === undefined) ? undefined : tangents
+}
+
+/** The graph nodes of the own traces (reverse mode), or `undefined` when none is recorded. */
+export const parentsOf = (own: readonly (Trace | undefined)[]): (NodeRef | undefined)[] | undefined => {
+  const parents: (NodeRef | undefined)[] = own.map((tr) => (tr?.kind === 'tape' ? tr.ref : undefined))
+  return parents.every((p) => p === undefined) ? undefined : parents
+}
+
+/**
  * Applies primitive `prim` to `inputs`. All operations are built on this.
  *
  * @category interpreters
  * @since 0.1.0
  */
 export const bind = <P extends PrimitiveName>(prim: P, given: readonly Tensor[], params: PrimitiveParams[P]): Tensor => {
-  const inputs = rewrites.length === 0 ? given : given.map(rewriteInput)
-  const top = newest(prim, inputs)
-  if (top === undefined) return evaluate(prim, inputs, params)
-  const tag = top.tag
-  const own = inputs.map((x) => {
-    const tr = traceOf(x)
-    return tr !== undefined && tr.tag === tag ? tr : undefined
-  })
-  const primals = inputs.map((x, i) => own[i]?.primal ?? x)
+  const t = unwrap(prim, given)
+  if (t.tag === undefined) return evaluate(prim, t.inputs, params)
+  const { tag, own, primals } = t
   const out = bind(prim, primals, params)
   if (tag.kind === 'jvp') {
-    const tangents: Linear[] = own.map((tr) => (tr?.kind === 'dual' ? tr.tangent : undefined))
-    if (tangents.every((t) => t === undefined)) return out
+    const tangents = tangentsOf(own)
+    if (tangents === undefined) return out
     const tangent = rulesTable()[prim].jvp(primals, tangents, out, params)
     return tangent === undefined ? out : traced({ kind: 'dual', tag, primal: out, tangent })
   }
-  const parents: (NodeRef | undefined)[] = own.map((tr) => (tr?.kind === 'tape' ? tr.ref : undefined))
-  if (parents.every((p) => p === undefined)) return out
+  const parents = parentsOf(own)
+  if (parents === undefined) return out
   const node: Node = {
     id: nextNodeId(),
     outputs: 1,

@@ -16,11 +16,10 @@
  */
 import type { MultiPrimitiveName, MultiPrimitiveParams } from '../primitives/multi.js'
 import { multiRulesTable } from '../primitives/multi.js'
-import type { Linear } from '../primitives/Rule.js'
 import { orThrow } from '../Shape.js'
-import { fromKernel, operand, type Tensor, traced, traceOf } from '../Tensor.js'
-import { newest, rewriteInput } from './bind.js'
-import { type Node, type NodeRef, nextNodeId } from './Trace.js'
+import { fromKernel, operand, type Tensor, traced } from '../Tensor.js'
+import { parentsOf, tangentsOf, unwrap } from './bind.js'
+import { type Node, nextNodeId } from './Trace.js'
 
 const evaluate = <P extends MultiPrimitiveName>(
   prim: P,
@@ -55,27 +54,21 @@ export const bindMany = <P extends MultiPrimitiveName>(
   given: readonly Tensor[],
   params: MultiPrimitiveParams[P],
 ): Tensor[] => {
-  const inputs = given.map(rewriteInput)
-  const top = newest(prim, inputs)
-  if (top === undefined) return evaluate(prim, inputs, params)
-  const tag = top.tag
-  const own = inputs.map((x) => {
-    const tr = traceOf(x)
-    return tr !== undefined && tr.tag === tag ? tr : undefined
-  })
-  const primals = inputs.map((x, i) => own[i]?.primal ?? x)
+  const t = unwrap(prim, given)
+  if (t.tag === undefined) return evaluate(prim, t.inputs, params)
+  const { tag, own, primals } = t
   const outs = bindMany(prim, primals, params)
   if (tag.kind === 'jvp') {
-    const tangents: Linear[] = own.map((tr) => (tr?.kind === 'dual' ? tr.tangent : undefined))
-    if (tangents.every((t) => t === undefined)) return outs
+    const tangents = tangentsOf(own)
+    if (tangents === undefined) return outs
     const ts = multiRulesTable()[prim].jvp(primals, tangents, outs, params)
     return outs.map((primal, i) => {
       const tangent = ts[i]
       return tangent === undefined ? primal : traced({ kind: 'dual', tag, primal, tangent })
     })
   }
-  const parents: (NodeRef | undefined)[] = own.map((tr) => (tr?.kind === 'tape' ? tr.ref : undefined))
-  if (parents.every((p) => p === undefined)) return outs
+  const parents = parentsOf(own)
+  if (parents === undefined) return outs
   const node: Node = {
     id: nextNodeId(),
     outputs: outs.length,
