@@ -3,7 +3,7 @@
  * generate.py with torch.nn.RNN/LSTM/GRU in float64), our layer gives PyTorch's output, h_n, c_n
  * and loss, and the gradients of that loss with respect to the input, h0, c0 and every parameter.
  *
- * Runs every fixture in both dtypes:
+ * Runs every fixture in both dtypes on `cpu`, and in float32 on `cpuFast` too:
  * - float64: a different summation order than PyTorch's BLAS moves each value by a few ulps per
  *   accumulated term. We allow 1e-12 relative to max(1, |value|) for values and 1e-11 relative to
  *   max(1, max |gradient| of that tensor) for gradients (the issue asks for 1e-9).
@@ -19,7 +19,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cpu } from '@recur/backend-cpu'
+import { cpu, cpuFast } from '@recur/backend-cpu'
 import { add, type DType, fromFlat, grad, jvp, mul, Random, sum, type Tensor, Tree } from '@recur/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -52,7 +52,7 @@ const note = (what: string, err: number) => {
 afterAll(() => {
   const fmt = (k: string) => (worstSeen[k] ?? Number.NaN).toExponential(2)
   process.stdout.write(
-    `PyTorch parity over ${files.length} fixtures, worst relative error: float64 values ${fmt('float64 values')}, gradients ${fmt('float64 gradients')}, forward mode ${fmt('float64 jvp')}; float32 values ${fmt('float32 values')}, gradients ${fmt('float32 gradients')}\n`,
+    `PyTorch parity over ${files.length} fixtures, worst relative error: float64 values ${fmt('float64 values')}, gradients ${fmt('float64 gradients')}, forward mode ${fmt('float64 jvp')}; float32 values ${fmt('float32 values')}, gradients ${fmt('float32 gradients')}; float32 on cpuFast values ${fmt('float32 cpuFast values')}, gradients ${fmt('float32 cpuFast gradients')}\n`,
   )
 })
 const tolerance = { float64: { values: 1e-12, grads: 1e-11 }, float32: { values: 1e-4, grads: 1e-4 } } as const
@@ -69,9 +69,16 @@ describe('PyTorch parity', () => {
     expect(files.length).toBeGreaterThanOrEqual(200)
   })
 
-  const cases = files.flatMap((file) => (['float64', 'float32'] as const).map((dtype) => [file, dtype] as const))
-  it.each(cases)('%s in %s', (file, dtype: DType) => {
-    const o = { backend: cpu, dtype }
+  // float64 and float32 on cpu, and float32 on cpuFast (float32 products summed in float32)
+  const backends = { cpu, cpuFast } as const
+  const runs = [
+    ['float64', 'cpu'],
+    ['float32', 'cpu'],
+    ['float32', 'cpuFast'],
+  ] as const
+  const cases = files.flatMap((file) => runs.map(([dtype, backend]) => [file, dtype, backend] as const))
+  it.each(cases)('%s in %s on %s', (file, dtype: DType, backend: keyof typeof backends) => {
+    const o = { backend: backends[backend], dtype }
     const tensorOf = (f: Flat) => fromFlat(f.data, f.shape, o)
     const tol = tolerance[dtype]
     const fx: Fixture = JSON.parse(readFileSync(join(dir, file), 'utf8'))
@@ -107,7 +114,7 @@ describe('PyTorch parity', () => {
       fx.expected.c_n === undefined ? 0 : worst(r.c_n as Tensor, fx.expected.c_n, 1),
       Math.abs(loss(params, inputs).item() - fx.expected.loss) / Math.max(1, Math.abs(fx.expected.loss)),
     )
-    note(`${dtype} values`, values)
+    note(`${dtype}${backend === 'cpuFast' ? ' cpuFast' : ''} values`, values)
     expect(values).toBeLessThanOrEqual(tol.values)
 
     const [gp, gi] = grad(loss, { argnums: [0, 1] as const })(params, inputs)
@@ -123,7 +130,7 @@ describe('PyTorch parity', () => {
       expect(got, name).toBeDefined()
       if (got === undefined) continue
       const err = worst(got, want, maxAbs(want))
-      note(`${dtype} gradients`, err)
+      note(`${dtype}${backend === 'cpuFast' ? ' cpuFast' : ''} gradients`, err)
       expect(err, name).toBeLessThanOrEqual(tol.grads)
     }
     expect(Tree.leaves(gp)).toHaveLength(Object.keys(fx.params).length)
