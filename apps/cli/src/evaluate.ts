@@ -3,14 +3,13 @@
  * on. Also home of `loadCheckpoint`, which `train --resume`, `sample` and `evaluate` share.
  */
 import { readFileSync } from 'node:fs'
-import { cpu } from '@recur/backend-cpu'
 import { initCharLM } from '@recur/models'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Flags, parse, usage } from './args.js'
 import { checkpointMeta, checkpointTrees } from './checkpoint.js'
 import { MetaCodec, modelConfig } from './model.js'
 import { optimizerOf } from './optimizer.js'
-import { keysOf, type Setup, taskOf, withTask } from './setup.js'
+import { backendOf, keysOf, type Setup, taskOf, withTask } from './setup.js'
 
 /**
  * Everything a checkpoint holds, checked: the metadata (io-ts, path-precise), then every tensor of
@@ -29,12 +28,16 @@ export const loadCheckpoint = (file: string, command: string): Setup => {
   const meta = checkpointMeta(bytes, MetaCodec)
   if (E.isLeft(meta)) throw new Error(`${file}: ${meta.left}`)
   const m = meta.right
-  const place = { backend: cpu, dtype: m.model.dtype }
+  const place = { backend: backendOf(m.model.backend), dtype: m.model.dtype }
   const t = taskOf(m, place, true)
   const config = modelConfig(m)
   const template = initCharLM(config, keysOf(m.seed).init, place)
   const opt = optimizerOf(m.optimizer)
-  const trees = checkpointTrees(bytes, { params: template, opt: opt.init(template), carried: t.task.initialCarried(config) }, cpu)
+  const trees = checkpointTrees(
+    bytes,
+    { params: template, opt: opt.init(template), carried: t.task.initialCarried(config) },
+    place.backend,
+  )
   if (E.isLeft(trees)) throw new Error(`${file}: ${trees.left}`)
   const { params, opt: optState, carried } = trees.right
   const common = { meta: m, config, opt, params, optState, carried }

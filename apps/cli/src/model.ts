@@ -29,6 +29,7 @@ export const MetaCodec = t.type({
     numLayers: t.number,
     dropout: t.number,
     dtype: t.keyof({ float32: null, float64: null }),
+    backend: t.keyof({ cpu: null, 'cpu-fast': null }),
   }),
   vocab: t.array(t.string),
   data: t.type({

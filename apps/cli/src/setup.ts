@@ -3,8 +3,8 @@
  * checkpoint (a resumed run, or `sample` / `evaluate`): the metadata, the task, the model config,
  * the optimizer, and the current parameters, optimizer state and carried state.
  */
-import { cpu } from '@recur/backend-cpu'
-import { Random, type TreeT } from '@recur/core'
+import { cpu, cpuFast } from '@recur/backend-cpu'
+import { type Backend, Random, type TreeT } from '@recur/core'
 import {
   type CharLMConfig,
   type CharLMParams,
@@ -41,6 +41,12 @@ export type Setup = Common & KindedTask
 export const withTask = (common: Common, t: KindedTask): Setup =>
   t.kind === 'names' ? { ...common, kind: 'names', task: t.task } : { ...common, kind: 'brown', task: t.task }
 
+/**
+ * The backend a run names: `cpu` (float32 products summed in float64, the conformance kit's
+ * contract) or `cpu-fast` (`cpuFast`: float32 products summed in float32, as PyTorch does; faster).
+ */
+export const backendOf = (name: Meta['model']['backend']): Backend => (name === 'cpu-fast' ? cpuFast : cpu)
+
 /** The keys of a seed: parameter initialisation, data order, and the rest (dropout, samples). */
 export const keysOf = (seed: number): { readonly init: Random.Key; readonly data: Random.Key } => {
   const [init, data] = Random.split(Random.key(seed), 3) as [Random.Key, Random.Key, Random.Key]
@@ -71,6 +77,7 @@ export type NewRunFlags = {
   readonly lr: number
   readonly clip: number
   readonly seed: number
+  readonly backend: string
 }
 
 const oneOf = <K extends string>(value: string, choices: readonly K[]): K => {
@@ -81,7 +88,8 @@ const oneOf = <K extends string>(value: string, choices: readonly K[]): K => {
 
 /** A new run from its flags: fresh parameters and optimizer state. */
 export const setupOf = (f: NewRunFlags): Setup => {
-  const place: Place = { backend: cpu, dtype: 'float32' }
+  const backendName = oneOf(f.backend, ['cpu', 'cpu-fast'])
+  const place: Place = { backend: backendOf(backendName), dtype: 'float32' }
   const base: Meta = {
     version: 2,
     model: {
@@ -91,6 +99,7 @@ export const setupOf = (f: NewRunFlags): Setup => {
       numLayers: f.layers,
       dropout: f.dropout,
       dtype: place.dtype === 'float64' ? 'float64' : 'float32',
+      backend: backendName,
     },
     vocab: [],
     data: { dataset: oneOf(f.dataset, ['names', 'brown']), batch: f.batch, bptt: f.bptt, maxChars: f.maxChars },

@@ -21,6 +21,12 @@ import type { Carried, Task } from './tasks/task.js'
 
 export const trainFlags = {
   dataset: { kind: 'choice', default: 'names', choices: ['names', 'brown'], help: 'training data' },
+  backend: {
+    kind: 'choice',
+    default: 'cpu',
+    choices: ['cpu', 'cpu-fast'],
+    help: 'cpu sums float32 products in float64; cpu-fast sums them in float32 as PyTorch does (about 25% faster here)',
+  },
   cell: { kind: 'choice', default: 'LSTM', choices: ['LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'], help: 'recurrent cell' },
   embed: { kind: 'number', default: 32, integer: true, min: 1, help: 'embedding size' },
   hidden: { kind: 'number', default: 128, integer: true, min: 1, help: 'hidden size' },
@@ -138,7 +144,7 @@ const loop = <B>(task: Task<B>, setup: Common, f: TrainOptions, out: string): nu
   const progress = reporter(process.stderr)
   const base = task.baselines
   process.stderr.write(
-    `recur train: ${meta0.model.cell} embed ${meta0.model.embedSize} hidden ${meta0.model.hiddenSize} × ${meta0.model.numLayers}, ${meta0.optimizer.name} lr ${meta0.optimizer.lr}${meta0.optimizer.clip > 0 ? `, clip ${meta0.optimizer.clip}` : ''}; ${task.summary}; baselines: unigram ${base.unigram.toFixed(3)} bpc, bigram ${base.bigram.toFixed(3)} bpc${resumed ? `; resuming at step ${meta0.step} (epoch ${meta0.epoch + 1}, step ${meta0.stepInEpoch + 1} of it)` : ''}\n`,
+    `recur train: ${meta0.model.cell} on ${meta0.model.backend}, embed ${meta0.model.embedSize} hidden ${meta0.model.hiddenSize} × ${meta0.model.numLayers}, ${meta0.optimizer.name} lr ${meta0.optimizer.lr}${meta0.optimizer.clip > 0 ? `, clip ${meta0.optimizer.clip}` : ''}; ${task.summary}; baselines: unigram ${base.unigram.toFixed(3)} bpc, bigram ${base.bigram.toFixed(3)} bpc${resumed ? `; resuming at step ${meta0.step} (epoch ${meta0.epoch + 1}, step ${meta0.stepInEpoch + 1} of it)` : ''}\n`,
   )
   let tokens = 0
   let ranSteps = 0

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { readSafetensors } from '@recur/models'
 import { describe, expect, it } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -51,6 +52,27 @@ describe('recur train --resume', () => {
     expect(out).toMatch(/validation \d\.\d{3} bits per character after 2 epochs/)
     expect(out).toMatch(/sampled lines \(temperature 0\.8\): /)
     expect(checkpoint(join(dir, 'mid')).equals(checkpoint(join(dir, 'straight')))).toBe(true)
+  }, 120_000)
+
+  it('cpu-fast: resumes exactly too, and its numbers are its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recur-resume-'))
+    const model = ['--hidden', '8', '--embed', '4', '--batch', '2048', '--samples', '0']
+    recur('train', ...model, '--backend', 'cpu-fast', '--epochs', '2', '--out', join(dir, 'straight'))
+    recur('train', ...model, '--backend', 'cpu-fast', '--epochs', '1', '--out', join(dir, 'resumed'))
+    const out = recur('train', '--resume', join(dir, 'resumed', 'checkpoint.safetensors'), '--epochs', '2', '--samples', '0')
+    expect(out).toMatch(/validation \d\.\d{3} bits per character after 2 epochs/)
+    expect(checkpoint(join(dir, 'resumed')).equals(checkpoint(join(dir, 'straight')))).toBe(true)
+    // the same run on cpu ends with other weights (float32 products summed another way), not just other metadata
+    recur('train', ...model, '--epochs', '2', '--out', join(dir, 'cpu'))
+    const weights = (d: string) => {
+      const r = readSafetensors(checkpoint(d))
+      if (r._tag === 'Left') throw new Error(r.left)
+      return Array.from(r.right.tensors['params.rnn.weight_hh_l0']?.data ?? [])
+    }
+    const [fast, exact] = [weights(join(dir, 'straight')), weights(join(dir, 'cpu'))]
+    expect(fast).toHaveLength(exact.length)
+    expect(fast).not.toEqual(exact)
+    expect(Math.max(...fast.map((v, i) => Math.abs(v - (exact[i] ?? 0))))).toBeLessThan(1e-4)
   }, 120_000)
 
   it('refuses flags that the checkpoint fixes', () => {
