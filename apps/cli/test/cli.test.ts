@@ -3,23 +3,11 @@
  * (one line, non-zero exit, nothing half-written), and a short real training run followed by
  * `sample` and `evaluate` on its checkpoint.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const main = join(here, '..', 'src', 'main.ts')
-const recur = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--conditions=@recur/source', '--import', 'tsx', main, ...args], {
-    encoding: 'utf8',
-    cwd: join(here, '..'),
-    env: { ...process.env, NO_COLOR: '1' },
-  })
-  return { code: r.status, out: r.stdout, err: r.stderr.trim() }
-}
+import { runRecur as recur } from './runRecur.js'
 
 describe('recur command line', () => {
   it('has --help on every command', () => {

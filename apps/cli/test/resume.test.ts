@@ -4,24 +4,18 @@
  * through — parameters, optimizer state, carried state and metadata — on the names data (shuffled
  * batches) and on Brown text (truncated BPTT with the stream state carried in the checkpoint).
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { readSafetensors } from '@recur/models'
 import { describe, expect, it } from 'vitest'
+import { runRecur } from './runRecur.js'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const main = join(here, '..', 'src', 'main.ts')
+/** `recur ...args`, which must succeed; its standard output. */
 const recur = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--conditions=@recur/source', '--import', 'tsx', main, ...args], {
-    encoding: 'utf8',
-    cwd: join(here, '..'),
-    env: { ...process.env, NO_COLOR: '1' },
-  })
-  expect(r.status, r.stderr).toBe(0)
-  return r.stdout
+  const r = runRecur(...args)
+  expect(r.code, r.err).toBe(0)
+  return r.out
 }
 const checkpoint = (dir: string) => readFileSync(join(dir, 'checkpoint.safetensors'))
 
@@ -78,32 +72,13 @@ describe('recur train --resume', () => {
   it('refuses flags that the checkpoint fixes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recur-resume-'))
     recur('train', '--hidden', '8', '--embed', '4', '--batch', '2048', '--epochs', '1', '--samples', '0', '--out', dir)
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--conditions=@recur/source',
-        '--import',
-        'tsx',
-        main,
-        'train',
-        '--resume',
-        join(dir, 'checkpoint.safetensors'),
-        '--lr=0.1',
-      ],
-      { encoding: 'utf8', cwd: join(here, '..') },
-    )
-    expect(r.status).toBe(1)
-    expect(r.stderr.trim()).toBe(
+    const r = runRecur('train', '--resume', join(dir, 'checkpoint.safetensors'), '--lr=0.1')
+    expect(r.code).toBe(1)
+    expect(r.err).toBe(
       'recur train: --lr cannot be combined with --resume: the checkpoint fixes the model, data, optimizer and seed',
     )
-    const missing = spawnSync(
-      process.execPath,
-      ['--conditions=@recur/source', '--import', 'tsx', main, 'train', '--resume', join(dir, 'nope.safetensors')],
-      { encoding: 'utf8', cwd: join(here, '..') },
-    )
-    expect(missing.status).toBe(1)
-    expect(missing.stderr.trim()).toBe(
-      `recur train: cannot read checkpoint ${join(dir, 'nope.safetensors')} (check the --resume path)`,
-    )
+    const missing = runRecur('train', '--resume', join(dir, 'nope.safetensors'))
+    expect(missing.code).toBe(1)
+    expect(missing.err).toBe(`recur train: cannot read checkpoint ${join(dir, 'nope.safetensors')} (check the --resume path)`)
   })
 })
