@@ -29,7 +29,8 @@ export type Parsed<F extends Flags> = {
       : string
 }
 
-const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+/** The flag spelling of a declaration's name: `maxChars` → `max-chars`. */
+export const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 
 /** Help text for a command. */
 export const usage = (command: string, summary: string, flags: Flags): string => {

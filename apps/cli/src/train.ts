@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path'
 import { Random, type TreeT } from '@recur/core'
 import { type CharLMParams, statefulTrainStep } from '@recur/models'
 import * as E from 'fp-ts/lib/Either.js'
-import { type Flags, parse, usage } from './args.js'
+import { type Flags, kebab, parse, usage } from './args.js'
 import { saveCheckpoint } from './checkpoint.js'
 import { loadCheckpoint } from './evaluate.js'
 import type { Meta } from './model.js'
@@ -68,6 +68,7 @@ export const trainFlags = {
 /** Flags that a checkpoint fixes: giving one with --resume is an error. */
 const fixedByCheckpoint = [
   'dataset',
+  'backend',
   'cell',
   'embed',
   'hidden',
@@ -81,8 +82,6 @@ const fixedByCheckpoint = [
   'clip',
   'seed',
 ]
-
-const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 
 /** Runs `recur train`; returns the process exit code. */
 export const train = (argv: readonly string[]): number => {

@@ -77,6 +77,9 @@ describe('recur train --resume', () => {
     expect(r.err).toBe(
       'recur train: --lr cannot be combined with --resume: the checkpoint fixes the model, data, optimizer and seed',
     )
+    expect(runRecur('train', '--resume', join(dir, 'checkpoint.safetensors'), '--backend', 'cpu-fast').err).toBe(
+      'recur train: --backend cannot be combined with --resume: the checkpoint fixes the model, data, optimizer and seed',
+    )
     const missing = runRecur('train', '--resume', join(dir, 'nope.safetensors'))
     expect(missing.code).toBe(1)
     expect(missing.err).toBe(`recur train: cannot read checkpoint ${join(dir, 'nope.safetensors')} (check the --resume path)`)
