@@ -31,6 +31,8 @@ import { micro4x4, micro4x8 } from './micro'
 import { MR, packA, packB } from './pack'
 import { put, thin } from './thin'
 
+export * from './gates'
+
 /** Mode: float32 operands, float64 sums. */
 export const F32: i32 = 0
 /** Mode: float64 operands, float64 sums. */

@@ -15,7 +15,7 @@
  */
 import type { Operand, Shape } from '@recur/core'
 import { layoutOf } from './matmul.js'
-import { align16, reserve, WasmMode, wasm } from './wasmModule.js'
+import { align16, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
 
 /** Copies `data` (an operand's elements) into `buffer` from byte `at`, as float64 or float32. */
 const copyIn = (buffer: ArrayBuffer, at: number, data: Operand['data'], double: boolean): void => {
@@ -40,7 +40,7 @@ const product = (
   const [brs, bcs] = transposeB ? [1, k] : [n, 1]
   const size = double ? 8 : 4
   const mode = double ? WasmMode.f64 : float32Sums ? WasmMode.f32Sums : WasmMode.f32
-  const work = align16(wasm.heapBase)
+  const work = scratchStart()
   const aAt = align16(work + wasm.workBytes(mode, rows, n, k))
   const bAt = align16(aAt + a.data.length * size)
   const cAt = align16(bAt + b.data.length * size)

@@ -52,6 +52,11 @@ export interface WasmKernels {
   readonly workBytes: (mode: WasmMode, m: number, n: number, k: number) => number
   /** Bytes of the padded accumulator for an m × n result in `mode`. */
   readonly scratchBytes: (mode: WasmMode, m: number, n: number) => number
+  /**
+   * Any exported function by name (the gate kernels of `assembly/gates.ts`, …); throws, saying
+   * how to rebuild, when the module has no such function.
+   */
+  readonly exported: (name: string) => (...args: number[]) => number
   /** `out = A · B` of one product in `mode`; addresses in bytes. */
   readonly gemm: (
     mode: WasmMode,
@@ -116,6 +121,7 @@ export const loadKernels = (file: string): WasmKernels => {
     workBytes: fn(file, exports, 'workBytes'),
     scratchBytes: fn(file, exports, 'scratchBytes'),
     gemm: fn(file, exports, 'gemm'),
+    exported: (name) => fn(file, exports, name),
   }
 }
 
@@ -152,3 +158,12 @@ export const reserve = (op: string, bytes: number): ArrayBuffer => {
 
 /** `x` rounded up to a multiple of 16 (v128 alignment). */
 export const align16 = (x: number): number => Math.ceil(x / 16) * 16
+
+/**
+ * The first byte a kernel call may use as scratch (16-byte aligned): everything from here on is
+ * free between calls. Memory below it may hold data kept across calls (packed weights).
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const scratchStart = (): number => align16(wasm.heapBase)
