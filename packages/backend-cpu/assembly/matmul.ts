@@ -32,6 +32,7 @@ import { MR, packA, packB } from './pack'
 import { put, thin } from './thin'
 
 export * from './gates'
+export * from './recurrence'
 
 /** Mode: float32 operands, float64 sums. */
 export const F32: i32 = 0
@@ -97,6 +98,7 @@ function blocked<T, P>(
   work: usize,
   c: usize,
   ldc: i32,
+  prepacked: usize,
 ): void {
   const NR: i32 = sizeof<P>() === 8 ? 4 : 8
   const el = usize(sizeof<P>())
@@ -106,12 +108,14 @@ function blocked<T, P>(
     const nc = min(NC, n - jc)
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc)
-      packB<T, P>(b, brs, bcs, pc, kc, jc, nc, NR, packedB)
+      let blockB = packedB
+      if (prepacked === 0) packB<T, P>(b, brs, bcs, pc, kc, jc, nc, NR, packedB)
+      else blockB = prepacked + usize(jc * k + roundUp(nc, NR) * pc) * el
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic)
         packA<T, P>(a, ars, acs, ic, mc, pc, kc, work)
         for (let jr = 0; jr < nc; jr += NR) {
-          const pb = packedB + usize(jr * kc) * el
+          const pb = blockB + usize(jr * kc) * el
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = work + usize(ir * kc) * el
             const at = c + usize((ic + ir) * ldc + jc + jr) * el
@@ -134,6 +138,72 @@ function unpad<T, P>(c: usize, ldc: i32, m: i32, n: i32, out: usize): void {
     if (sizeof<T>() === sizeof<P>()) memory.copy(dst, src, usize(n) * size)
     else for (let j = 0; j < n; j++) put<T>(dst + usize(j) * size, load<f64>(src + usize(j) * 8))
   }
+}
+
+/**
+ * Bytes of B (k × n) packed whole by {@link packAll} for mode `mode`: every KC × NC block of
+ * {@link blocked}'s loops, in its order, as that loop would pack it.
+ */
+export function packedBytes(mode: i32, k: i32, n: i32): i32 {
+  return roundUp(n, nrOf(mode)) * k * accBytes(mode)
+}
+
+function packAllOf<T, P>(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
+  const NR: i32 = sizeof<P>() === 8 ? 4 : 8
+  const el = usize(sizeof<P>())
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc)
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc)
+      packB<T, P>(b, brs, bcs, pc, kc, jc, nc, NR, dst + usize(jc * k + roundUp(nc, NR) * pc) * el)
+    }
+  }
+}
+
+/**
+ * Packs all of B (k × n, element (p, j) at `b + (p·brs + j·bcs)·size`) into `dst`
+ * ({@link packedBytes} bytes, 16-byte aligned), for {@link gemmPacked}: a B used by many products
+ * (a recurrent weight, every step) is packed once instead of once per product.
+ */
+export function packAll(mode: i32, b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
+  if (mode === F64) packAllOf<f64, f64>(b, brs, bcs, k, n, dst)
+  else if (mode === F32) packAllOf<f32, f64>(b, brs, bcs, k, n, dst)
+  else packAllOf<f32, f32>(b, brs, bcs, k, n, dst)
+}
+
+/**
+ * {@link gemm} (m ≥ 4 rows) with B already packed by {@link packAll} at `packed`: the same
+ * blocks, the same micro-kernel calls in the same order, so the same bits as {@link gemm}.
+ */
+export function gemmPacked(
+  mode: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  packed: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  work: usize,
+  c: usize,
+  out: usize,
+): void {
+  const ldc = roundUp(n, nrOf(mode))
+  if (mode === F64) {
+    blocked<f64, f64>(a, ars, acs, 0, 0, 0, m, n, k, work, c, ldc, packed)
+    unpad<f64, f64>(c, ldc, m, n, out)
+  } else if (mode === F32) {
+    blocked<f32, f64>(a, ars, acs, 0, 0, 0, m, n, k, work, c, ldc, packed)
+    unpad<f32, f64>(c, ldc, m, n, out)
+  } else {
+    blocked<f32, f32>(a, ars, acs, 0, 0, 0, m, n, k, work, c, ldc, packed)
+    unpad<f32, f32>(c, ldc, m, n, out)
+  }
+}
+
+/** The smallest number of rows {@link gemmPacked} takes (fewer go to the unpacked path). */
+export function packedMinRows(): i32 {
+  return MR
 }
 
 /**
@@ -164,13 +234,13 @@ export function gemm(
   }
   const ldc = roundUp(n, nrOf(mode))
   if (mode === F64) {
-    blocked<f64, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc)
+    blocked<f64, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, 0)
     unpad<f64, f64>(c, ldc, m, n, out)
   } else if (mode === F32) {
-    blocked<f32, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc)
+    blocked<f32, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, 0)
     unpad<f32, f64>(c, ldc, m, n, out)
   } else {
-    blocked<f32, f32>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc)
+    blocked<f32, f32>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, 0)
     unpad<f32, f32>(c, ldc, m, n, out)
   }
 }

@@ -46,6 +46,14 @@ export interface Operand {
   readonly shape: Shape
   readonly dtype: DType
   readonly data: ReadonlyData
+  /**
+   * `true` when `data` will never change: it is a tensor's, and tensors are immutable. A
+   * backend may then keep something derived from it (say, a weight matrix packed for its matmul)
+   * keyed by the identity of `data`, and reuse it when the same data comes again. Core sets it
+   * for every tensor operand; a direct caller of a kernel that reuses its buffers must leave it
+   * unset.
+   */
+  readonly immutable?: boolean
 }
 
 /**
@@ -280,4 +288,61 @@ export interface FusedKernels {
     h: Operand,
     ct: Operand,
   ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h: ReadonlyData]
+  /**
+   * A whole LSTM recurrence (`lstmRecurrence` in core — this and the three recurrence kernels
+   * below may return `undefined` for operands they do not take, say float64, and core then runs
+   * the composed definition, whose composed definition fixes the order
+   * of operations: per step `gates_t = xp_t + h·W_hhᵀ`, then `lstmGates`): `xp` `(L, N, 4H)`,
+   * `wHh` `(4H, H)`, `h0`, `c0` `(N, H)`; step t follows step t − 1 (t + 1 when `reverse`).
+   * Results `[ys (L, N, H), cs (L, N, H), gates (L, N, 4H)]`.
+   */
+  readonly lstmRecurrence?: (
+    xp: Operand,
+    wHh: Operand,
+    h0: Operand,
+    c0: Operand,
+    reverse: boolean,
+  ) => readonly [ys: ReadonlyData, cs: ReadonlyData, gates: ReadonlyData] | undefined
+  /**
+   * The backward pass of `lstmRecurrence` (core's `lstmRecurrenceBackward`): `gates`
+   * `(L, N, 4H)`, `cs` `(L, N, H)`, `c0` `(N, H)`, `wHh` `(4H, H)`, `dys` `(L, N, H)`, `dh`, `dc`
+   * `(N, H)`. Results `[d gates (L, N, 4H), dh0 (N, H), dc0 (N, H)]`.
+   */
+  readonly lstmRecurrenceBackward?: (
+    gates: Operand,
+    cs: Operand,
+    c0: Operand,
+    wHh: Operand,
+    dys: Operand,
+    dh: Operand,
+    dc: Operand,
+    reverse: boolean,
+  ) => readonly [gates: ReadonlyData, h0: ReadonlyData, c0: ReadonlyData] | undefined
+  /**
+   * A whole reset-after GRU recurrence (core's `gruRecurrence`: per step
+   * `hp_t = h·W_hhᵀ + b_hh`, then `gruGates`): `xp` `(L, N, 3H)`, `wHh` `(3H, H)`, `bHh` `(3H)`,
+   * `h0` `(N, H)`. Results `[ys (L, N, H), hp (L, N, 3H)]`.
+   */
+  readonly gruRecurrence?: (
+    xp: Operand,
+    wHh: Operand,
+    bHh: Operand,
+    h0: Operand,
+    reverse: boolean,
+  ) => readonly [ys: ReadonlyData, hp: ReadonlyData] | undefined
+  /**
+   * The backward pass of `gruRecurrence` (core's `gruRecurrenceBackward`): `xp`, `hp`
+   * `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `wHh` `(3H, H)`, `dys` `(L, N, H)`, `dh`
+   * `(N, H)`. Results `[d xp (L, N, 3H), d hp (L, N, 3H), dh0 (N, H)]`.
+   */
+  readonly gruRecurrenceBackward?: (
+    xp: Operand,
+    hp: Operand,
+    ys: Operand,
+    h0: Operand,
+    wHh: Operand,
+    dys: Operand,
+    dh: Operand,
+    reverse: boolean,
+  ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h0: ReadonlyData] | undefined
 }

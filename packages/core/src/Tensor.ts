@@ -96,7 +96,7 @@ export class Tensor {
 /**
  * The kernel view of a tensor. Internal to core: not exported from the package.
  */
-export const operand = (t: Tensor): Operand => ({ shape: t.shape, dtype: t.dtype, data: readData(t) })
+export const operand = (t: Tensor): Operand => ({ shape: t.shape, dtype: t.dtype, data: readData(t), immutable: true })
 
 /**
  * Wraps a kernel's result as a tensor after checking that the backend kept its contract.

@@ -28,6 +28,7 @@ export {
 export * from './ops/indexing.js'
 export * from './ops/linalg.js'
 export * from './ops/movement.js'
+export * from './ops/recurrence.js'
 export * from './ops/reduce.js'
 export type { PrimitiveName, PrimitiveParams } from './primitives/Params.js'
 export * as Random from './Random.js'

@@ -27,8 +27,17 @@ const useWasm = (a: Operand, transposeA: boolean, outShape: Shape): boolean => {
   const k = (transposeA ? a.shape[rank - 2] : a.shape[rank - 1]) ?? 0
   let count = 1
   for (let d = 0; d < rank - 2; d++) count *= outShape[d] ?? 1
-  return n >= 2 && count * m * n * k >= MIN_WORK
+  return usesWasm(count * m, n, k)
 }
+
+/**
+ * Whether a product of `rows` (all batch entries) × `k` by `k` × `n` runs on the WebAssembly
+ * kernel (else on the JavaScript one, float64 sums): enough work to pay for the copies.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const usesWasm = (rows: number, n: number, k: number): boolean => n >= 2 && rows * n * k >= MIN_WORK
 
 /**
  * Batched matrix product, as `Backend.matmul`: `a` is `[...batchA, m, k]` (`[k, m]` with

@@ -2,9 +2,11 @@
  * The WebAssembly SIMD matmul: `Backend.matmul` semantics (batched, broadcast batch dimensions,
  * transpose flags) over the packed, cache-blocked f64x2 kernel of `assembly/matmul.ts`.
  *
- * Each call copies both operands into the module's memory (an arena reused across calls, see
- * `wasmModule.ts`), runs one kernel call per product of the batch, and copies the result out into
- * a fresh typed array: inputs are never written, and results never alias wasm memory.
+ * Each call copies its operands into the module's memory (an arena reused across calls, see
+ * `wasmModule.ts`), except a right operand kept there from an earlier call (`keptOperands.ts`:
+ * immutable weights, packed once), runs one kernel call per product of the batch, and copies the
+ * result out into a fresh typed array: inputs are never written, and results never alias wasm
+ * memory.
  *
  * {@link matmulWasm} sums in float64 and rounds a float32 result once, as the JavaScript kernel
  * does, so both are within the conformance tolerances of the reference (they differ only in
@@ -14,15 +16,9 @@
  * @since 0.1.0
  */
 import type { Operand, Shape } from '@recur/core'
+import { copyIn, keptCopy, keptPacked } from './keptOperands.js'
 import { layoutOf } from './matmul.js'
 import { align16, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
-
-/** Copies `data` (an operand's elements) into `buffer` from byte `at`, as float64 or float32. */
-const copyIn = (buffer: ArrayBuffer, at: number, data: Operand['data'], double: boolean): void => {
-  const view = double ? new Float64Array(buffer, at, data.length) : new Float32Array(buffer, at, data.length)
-  if (data instanceof Float32Array || data instanceof Float64Array) view.set(data)
-  else for (let i = 0; i < data.length; i++) view[i] = data[i] ?? 0
-}
 
 /** The product on the WebAssembly kernel, float32 operands summed in float32 when `float32Sums`. */
 const product = (
@@ -40,18 +36,26 @@ const product = (
   const [brs, bcs] = transposeB ? [1, k] : [n, 1]
   const size = double ? 8 : 4
   const mode = double ? WasmMode.f64 : float32Sums ? WasmMode.f32Sums : WasmMode.f32
+  // one B for every product: it may be kept (packed, or copied for thin products) across calls
+  const oneB = bOffsets.every((o) => o === 0)
+  const packedB = oneB && rows >= wasm.packedMinRows ? keptPacked(b, mode, { brs, bcs, k, n }) : undefined
+  const copiedB = oneB && packedB === undefined && rows < wasm.packedMinRows ? keptCopy(b) : undefined
   const work = scratchStart()
   const aAt = align16(work + wasm.workBytes(mode, rows, n, k))
   const bAt = align16(aAt + a.data.length * size)
-  const cAt = align16(bAt + b.data.length * size)
+  const cAt = align16(bAt + (packedB === undefined && copiedB === undefined ? b.data.length * size : 0))
   const outAt = align16(cAt + wasm.scratchBytes(mode, rows, n))
   const buffer = reserve('matmul', outAt + total * size)
   copyIn(buffer, aAt, a.data, double)
-  copyIn(buffer, bAt, b.data, double)
+  if (packedB === undefined && copiedB === undefined) copyIn(buffer, bAt, b.data, double)
   for (let t = 0; t < products; t++) {
     const aFrom = aAt + (aOffsets[t] ?? 0) * size
-    const bFrom = bAt + (bOffsets[t] ?? 0) * size
-    wasm.gemm(mode, aFrom, ars, acs, bFrom, brs, bcs, rows, n, k, work, cAt, outAt + t * rows * n * size)
+    const out = outAt + t * rows * n * size
+    if (packedB !== undefined) wasm.gemmPacked(mode, aFrom, ars, acs, packedB, rows, n, k, work, cAt, out)
+    else {
+      const bFrom = (copiedB ?? bAt) + (bOffsets[t] ?? 0) * size
+      wasm.gemm(mode, aFrom, ars, acs, bFrom, brs, bcs, rows, n, k, work, cAt, out)
+    }
   }
   return double ? new Float64Array(buffer, outAt, total).slice() : new Float32Array(buffer, outAt, total).slice()
 }

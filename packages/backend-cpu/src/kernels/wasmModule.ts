@@ -57,6 +57,26 @@ export interface WasmKernels {
    * how to rebuild, when the module has no such function.
    */
   readonly exported: (name: string) => (...args: number[]) => number
+  /** Bytes of a whole B (k × n) packed by {@link WasmKernels.packAll} in `mode`. */
+  readonly packedBytes: (mode: WasmMode, k: number, n: number) => number
+  /** Packs all of B (k × n, element strides `brs`, `bcs`) at `dst` for {@link WasmKernels.gemmPacked}. */
+  readonly packAll: (mode: WasmMode, b: number, brs: number, bcs: number, k: number, n: number, dst: number) => void
+  /** `gemm` with B packed by `packAll` at `packed` (m ≥ `packedMinRows`): the same bits. */
+  readonly gemmPacked: (
+    mode: WasmMode,
+    a: number,
+    ars: number,
+    acs: number,
+    packed: number,
+    m: number,
+    n: number,
+    k: number,
+    work: number,
+    c: number,
+    out: number,
+  ) => void
+  /** The fewest rows `gemmPacked` takes. */
+  readonly packedMinRows: number
   /** `out = A · B` of one product in `mode`; addresses in bytes. */
   readonly gemm: (
     mode: WasmMode,
@@ -121,6 +141,10 @@ export const loadKernels = (file: string): WasmKernels => {
     workBytes: fn(file, exports, 'workBytes'),
     scratchBytes: fn(file, exports, 'scratchBytes'),
     gemm: fn(file, exports, 'gemm'),
+    packedBytes: fn(file, exports, 'packedBytes'),
+    packAll: fn(file, exports, 'packAll'),
+    gemmPacked: fn(file, exports, 'gemmPacked'),
+    packedMinRows: fn(file, exports, 'packedMinRows')(),
     exported: (name) => fn(file, exports, name),
   }
 }
@@ -160,10 +184,56 @@ export const reserve = (op: string, bytes: number): ArrayBuffer => {
 export const align16 = (x: number): number => Math.ceil(x / 16) * 16
 
 /**
- * The first byte a kernel call may use as scratch (16-byte aligned): everything from here on is
- * free between calls. Memory below it may hold data kept across calls (packed weights).
+ * The kept region: bytes from `align16(heapBase)` that hold data kept across calls (packed
+ * weights, see `keptOperands.ts`), bump-allocated up to {@link keptCapacity}. When a request
+ * does not fit, everything kept is forgotten at once (the generation advances) and allocation
+ * starts again from the bottom.
+ */
+let keptBytes = 0
+let keptGeneration = 0
+
+/**
+ * Bytes the kept region may use.
  *
  * @category internal
  * @since 0.1.0
  */
-export const scratchStart = (): number => align16(wasm.heapBase)
+export const keptCapacity = 64 * 1024 * 1024
+
+/**
+ * The current generation of the kept region: an address from {@link keep} is valid while the
+ * generation is the one it was allocated in.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const keptGenerationNow = (): number => keptGeneration
+
+/**
+ * Allocates `bytes` (at most {@link keptCapacity}) in the kept region, forgetting everything kept
+ * when they do not fit, and grows the memory to hold them. Returns the address (16-byte aligned).
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const keep = (op: string, bytes: number): number => {
+  const size = align16(bytes)
+  if (size > keptCapacity) throw new RangeError(`${op}: cannot keep ${bytes} bytes (the kept region holds ${keptCapacity})`)
+  if (keptBytes + size > keptCapacity) {
+    keptGeneration += 1
+    keptBytes = 0
+  }
+  const at = align16(wasm.heapBase) + keptBytes
+  keptBytes += size
+  reserve(op, at + size)
+  return at
+}
+
+/**
+ * The first byte a kernel call may use as scratch (16-byte aligned): everything from here on is
+ * free between calls; below it lies the kept region.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const scratchStart = (): number => align16(wasm.heapBase) + keptBytes

@@ -24,14 +24,15 @@ import { gruGatesBackwardShape, gruGatesShape, lstmGatesBackwardShape, lstmGates
 import type { MultiRule } from './multi.js'
 import type { Linear, Rule } from './Rule.js'
 
-type Composed = (xs: readonly Tensor[]) => readonly Tensor[]
+/** A composed definition over its inputs, result by result. */
+export type Composed = (xs: readonly Tensor[]) => readonly Tensor[]
 
 /** Runs `f` on the operands as (untraced) tensors of `backend`: the composed fallback. */
-const composedImpl = (backend: Backend, name: keyof FusedKernels, inputs: readonly Operand[], f: Composed) =>
+export const composedImpl = (backend: Backend, name: keyof FusedKernels, inputs: readonly Operand[], f: Composed) =>
   f(inputs.map((x) => fromKernel(backend, name, x.shape, x.dtype, x.data))).map((t) => operand(t).data)
 
 /** Forward mode through `f`: its tangents at `primals` (zeros for symbolic-zero tangents). */
-const jvpThrough =
+export const jvpThrough =
   (f: Composed) =>
   (primals: readonly Tensor[], tangents: readonly Linear[]): readonly Linear[] =>
     jvp(
@@ -41,7 +42,7 @@ const jvpThrough =
     )[1]
 
 /** Reverse mode through `f`: Jᵀ·cts at `primals` (zeros for symbolic-zero cotangents). */
-const vjpThrough =
+export const vjpThrough =
   (f: Composed) =>
   (cts: readonly Linear[], primals: readonly Tensor[], outs: readonly Tensor[]): readonly Linear[] =>
     vjp((...xs: Tensor[]) => [...f(xs)], [...primals])[1](outs.map((o, i) => cts[i] ?? zerosLike(o)))

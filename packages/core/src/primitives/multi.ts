@@ -15,6 +15,7 @@ import type { Tensor } from '../Tensor.js'
 import { fusedMultiRules } from './fused.js'
 import type { NoParams } from './Params.js'
 import type { Linear } from './Rule.js'
+import { type RecurrenceParams, recurrenceRules } from './recurrence.js'
 import { unstackRule } from './unstack.js'
 
 /**
@@ -28,6 +29,10 @@ export type MultiPrimitiveParams = {
   readonly lstmGatesBackward: NoParams
   readonly gruGatesBackward: NoParams
   readonly unstack: { readonly axis: number }
+  readonly lstmRecurrence: RecurrenceParams
+  readonly lstmRecurrenceBackward: RecurrenceParams
+  readonly gruRecurrence: RecurrenceParams
+  readonly gruRecurrenceBackward: RecurrenceParams
 }
 
 /**
@@ -84,6 +89,6 @@ let table: MultiRuleTable | undefined
  * @since 0.1.0
  */
 export const multiRulesTable = (): MultiRuleTable => {
-  table ??= { ...fusedMultiRules, unstack: unstackRule }
+  table ??= { ...fusedMultiRules, ...recurrenceRules, unstack: unstackRule }
   return table
 }

@@ -34,16 +34,15 @@ import {
   matmul,
   mul,
   relu,
-  reshape,
   stack,
   sub,
-  sum,
   type Tensor,
   tanh,
   unstack,
   where,
-  zerosLike,
 } from '@recur/core'
+import { inputGrad, outer, weightGrads } from './gradients.js'
+import { gruRecurrent, lstmRecurrent } from './recurrent.js'
 import { affine, type CellParams, projectInput } from './step.js'
 
 /** What stays fixed over a call: the mask and the direction. */
@@ -54,40 +53,6 @@ interface Setting {
 
 /** The time indices in processing order. */
 const order = (L: number, reverse: boolean): number[] => Array.from({ length: L }, (_, k) => (reverse ? L - 1 - k : k))
-
-/** `(L, N, ·)` as `(L·N, ·)`. */
-const rows = (x: Tensor): Tensor => reshape(x, [(x.shape[0] ?? 0) * (x.shape[1] ?? 0), x.shape[2] ?? 0])
-
-/** `aᵀ·b` summed over every step and batch row: `(L, N, A)`, `(L, N, B)` → `(A, B)`. */
-const outer = (a: Tensor, b: Tensor): Tensor => matmul(rows(a), rows(b), { transposeA: true })
-
-/**
- * The weights' gradients from the cotangents of the input projection `dXp` and of the recurrent
- * pre-activations `dHp` (both `(L, N, G·H)`; the same tensor for LSTM, where one bias sum serves
- * both biases), the inputs `x` `(L, N, I)` and the previous states.
- */
-const weightGrads = (
-  w: CellParams,
-  x: Tensor,
-  dXp: Tensor,
-  dHp: Tensor,
-  hPrev: readonly Tensor[],
-  dHr: Tensor | undefined,
-): CellParams => {
-  const dbx = w.bias_ih === undefined ? undefined : sum(dXp, { axes: [0, 1] })
-  const dbh = w.bias_hh === undefined ? undefined : dHp === dXp && dbx !== undefined ? dbx : sum(dHp, { axes: [0, 1] })
-  return {
-    weight_ih: outer(dXp, x),
-    weight_hh: outer(dHp, stack(hPrev)),
-    ...(dbx === undefined ? {} : { bias_ih: dbx }),
-    ...(dbh === undefined ? {} : { bias_hh: dbh }),
-    ...(dHr === undefined ? {} : { weight_hr: dHr }),
-  }
-}
-
-/** The input's cotangent `dXp·W_ih` `(L, N, I)`, or zeros when the input is a constant. */
-const inputGrad = (w: CellParams, x: Tensor, dXp: Tensor, wanted: boolean): Tensor =>
-  wanted ? matmul(dXp, w.weight_ih) : zerosLike(x)
 
 /** The cotangent reaching a step's new state and output, and the part that skips the step. */
 const split = (m: Tensor | undefined, dh: Tensor, dy: Tensor | undefined): readonly [Tensor, Tensor | undefined] => {
@@ -143,17 +108,11 @@ const lstmBackward = (s: Setting, r: LstmRes, ct: LstmOut, wanted: readonly bool
   }
   const dHr = w.weight_hr === undefined ? undefined : outer(stack(dOut), stack(r.full))
   const dG = stack(dGates)
-  return [inputGrad(w, r.x, dG, wanted[0] === true), dh, dc, weightGrads(w, r.x, dG, dG, r.hPrev, dHr)]
+  return [inputGrad(w, r.x, dG, wanted[0] === true), dh, dc, weightGrads(w, r.x, dG, dG, stack(r.hPrev), dHr)]
 }
 
-/**
- * The LSTM recurrence over a sequence (see the module header): `[x, h0, c0, weights]` →
- * `{ ys, h, c }`, one reverse-mode node with a fused backward pass through time.
- *
- * @category cells
- * @since 0.1.0
- */
-export const lstmSequence = (mask: Tensor | undefined, reverse: boolean): ((...args: LstmArgs) => LstmOut) => {
+/** The LSTM recurrence step by step (see the module header): masks and projections. */
+const lstmStepwise = (mask: Tensor | undefined, reverse: boolean): ((...args: LstmArgs) => LstmOut) => {
   const s: Setting = { mask: mask === undefined ? undefined : unstack(mask), reverse }
   return customVjp(
     (...a: LstmArgs) => lstmForward(s, a, false)[0],
@@ -163,6 +122,22 @@ export const lstmSequence = (mask: Tensor | undefined, reverse: boolean): ((...a
     },
     'lstm layer',
   )
+}
+
+/**
+ * The LSTM recurrence over a sequence: `[x, h0, c0, weights]` → `{ ys, h, c }`, one
+ * reverse-mode node with a fused backward pass through time. Without `lengths` (and without a projection)
+ * every step runs in the `lstmRecurrence` primitives (`recurrent.ts`: one backend kernel for the
+ * whole sequence where the backend has it); otherwise step by step as described above.
+ *
+ * @category cells
+ * @since 0.1.0
+ */
+export const lstmSequence = (mask: Tensor | undefined, reverse: boolean): ((...args: LstmArgs) => LstmOut) => {
+  const stepwise = lstmStepwise(mask, reverse)
+  if (mask !== undefined) return stepwise
+  const fused = lstmRecurrent(reverse)
+  return (...a: LstmArgs) => (a[3].weight_hr === undefined && (a[0].shape[0] ?? 0) > 0 ? fused(...a) : stepwise(...a))
 }
 
 type GruOut = { readonly ys: Tensor; readonly h: Tensor }
@@ -203,17 +178,11 @@ const gruBackward = (s: Setting, r: GruRes, ct: GruOut, wanted: readonly boolean
     dh = plus(add(dhDirect, matmul(dhp, r.w.weight_hh)), dhSkip)
   }
   const dX = stack(dXs)
-  return [inputGrad(r.w, r.x, dX, wanted[0] === true), dh, weightGrads(r.w, r.x, dX, stack(dHp), r.hPrev, undefined)]
+  return [inputGrad(r.w, r.x, dX, wanted[0] === true), dh, weightGrads(r.w, r.x, dX, stack(dHp), stack(r.hPrev), undefined)]
 }
 
-/**
- * The reset-after GRU recurrence over a sequence (see the module header): `[x, h0, weights]` →
- * `{ ys, h }`, one reverse-mode node with a fused backward pass through time.
- *
- * @category cells
- * @since 0.1.0
- */
-export const gruSequence = (mask: Tensor | undefined, reverse: boolean): ((...args: GruArgs) => GruOut) => {
+/** The GRU recurrence step by step (see the module header): masks. */
+const gruStepwise = (mask: Tensor | undefined, reverse: boolean): ((...args: GruArgs) => GruOut) => {
   const s: Setting = { mask: mask === undefined ? undefined : unstack(mask), reverse }
   return customVjp(
     (...a: GruArgs) => gruForward(s, a, false)[0],
@@ -223,6 +192,22 @@ export const gruSequence = (mask: Tensor | undefined, reverse: boolean): ((...ar
     },
     'gru layer',
   )
+}
+
+/**
+ * The reset-after GRU recurrence over a sequence: `[x, h0, weights]` → `{ ys, h }`, one
+ * reverse-mode node with a fused backward pass through time. Without `lengths` (and)
+ * every step runs in the `gruRecurrence` primitives (`recurrent.ts`: one backend kernel for the
+ * whole sequence where the backend has it); otherwise step by step as described above.
+ *
+ * @category cells
+ * @since 0.1.0
+ */
+export const gruSequence = (mask: Tensor | undefined, reverse: boolean): ((...args: GruArgs) => GruOut) => {
+  const stepwise = gruStepwise(mask, reverse)
+  if (mask !== undefined) return stepwise
+  const fused = gruRecurrent(reverse)
+  return (...a: GruArgs) => ((a[0].shape[0] ?? 0) > 0 ? fused(...a) : stepwise(...a))
 }
 
 type RnnOut = { readonly ys: Tensor; readonly h: Tensor }
@@ -262,7 +247,7 @@ const rnnBackward = (s: Setting, useRelu: boolean, r: RnnRes, ct: RnnOut, wanted
     dh = plus(matmul(dp, r.w.weight_hh), dhSkip)
   }
   const dX = stack(dPre)
-  return [inputGrad(r.w, r.x, dX, wanted[0] === true), dh, weightGrads(r.w, r.x, dX, dX, r.hPrev, undefined)]
+  return [inputGrad(r.w, r.x, dX, wanted[0] === true), dh, weightGrads(r.w, r.x, dX, dX, stack(r.hPrev), undefined)]
 }
 
 /**

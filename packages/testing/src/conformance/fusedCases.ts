@@ -19,13 +19,18 @@
 import {
   type Backend,
   composedGruGates,
+  composedGruRecurrence,
+  composedGruRecurrenceBackward,
   composedLstmGates,
+  composedLstmRecurrence,
+  composedLstmRecurrenceBackward,
   type DType,
   epsilon,
   type FusedKernels,
   fromTypedArray,
   type Operand,
   type ReadonlyData,
+  type Shape,
   type Tensor,
   vjp,
 } from '@recur/core'
@@ -46,7 +51,16 @@ export type FusedKernelName = keyof FusedKernels
  * @category model
  * @since 0.1.0
  */
-export const fusedKernelNames: readonly FusedKernelName[] = ['lstmGates', 'lstmGatesBackward', 'gruGates', 'gruGatesBackward']
+export const fusedKernelNames: readonly FusedKernelName[] = [
+  'lstmGates',
+  'lstmGatesBackward',
+  'gruGates',
+  'gruGatesBackward',
+  'lstmRecurrence',
+  'lstmRecurrenceBackward',
+  'gruRecurrence',
+  'gruRecurrenceBackward',
+]
 
 /**
  * One call of a fused kernel.
@@ -58,24 +72,92 @@ export interface FusedCase {
   readonly kernel: FusedKernelName
   readonly dtype: DType
   readonly inputs: readonly Operand[]
-  /** S of the module header: max(1, max |input element|)². */
+  /**
+   * S of the module header: max(1, max |input element|)²; for a recurrence over L steps of hidden
+   * size H, times (H + 1)·2^L (see {@link recurrenceOperands}).
+   */
   readonly scale: number
+  /** For the recurrences: run from the last step to the first. */
+  readonly reverse: boolean
 }
 
-/** Widths of the operands in units of H, per kernel. */
-const widths: { readonly [K in FusedKernelName]: readonly number[] } = {
+type GateKernel = 'lstmGates' | 'lstmGatesBackward' | 'gruGates' | 'gruGatesBackward'
+type RecurrenceKernel = Exclude<FusedKernelName, GateKernel>
+
+/** Widths of the operands in units of H, per gate kernel. */
+const widths: { readonly [K in GateKernel]: readonly number[] } = {
   lstmGates: [4, 1],
   lstmGatesBackward: [4, 1, 1, 1],
   gruGates: [3, 3, 1],
   gruGatesBackward: [3, 3, 1, 1],
 }
 
-const showFused = (c: FusedCase): string => `fused.${c.kernel}(${c.inputs.map(showOperand).join(', ')})`
+/**
+ * The operands of a recurrence kernel for L steps, batch N and hidden size H, as
+ * `[shape, bound]`: sequences `(L, N, k·H)`, states `(N, H)`, the recurrent weight `(G·H, H)` and
+ * bias `(G·H)`. The weight is bounded by 1/H, so that |h·W_hhᵀ| ≤ 1 and a step is at most about
+ * 2-Lipschitz in its state: an error of e in a state grows to at most about 2^L·e, and each step
+ * adds at most about (12 + H)·ε·S (the gates, and the product's k·ε·Σ|a·b| with Σ|a·b| ≤ 1). Hence
+ * the tolerance scale S·(H + 1)·2^L; a wrong gate, order or direction is off by a fraction of S.
+ */
+const recurrenceOperands = (kernel: RecurrenceKernel, l: number, n: number, h: number): readonly (readonly [Shape, number])[] => {
+  const w = 1 / h
+  switch (kernel) {
+    case 'lstmRecurrence':
+      return [
+        [[l, n, 4 * h], 4],
+        [[4 * h, h], w],
+        [[n, h], 1],
+        [[n, h], 2],
+      ]
+    case 'lstmRecurrenceBackward':
+      return [
+        [[l, n, 4 * h], 4],
+        [[l, n, h], 2],
+        [[n, h], 2],
+        [[4 * h, h], w],
+        [[l, n, h], 1],
+        [[n, h], 1],
+        [[n, h], 1],
+      ]
+    case 'gruRecurrence':
+      return [
+        [[l, n, 3 * h], 4],
+        [[3 * h, h], w],
+        [[3 * h], 1],
+        [[n, h], 1],
+      ]
+    case 'gruRecurrenceBackward':
+      return [
+        [[l, n, 3 * h], 4],
+        [[l, n, 3 * h], 4],
+        [[l, n, h], 1],
+        [[n, h], 1],
+        [[3 * h, h], w],
+        [[l, n, h], 1],
+        [[n, h], 1],
+      ]
+  }
+}
 
-const caseOf = (kernel: FusedKernelName, dtype: DType, inputs: readonly Operand[]): FusedCase => {
+const isGate = (k: FusedKernelName): k is GateKernel => k in widths
+
+/** `x` with every element times `factor` (rounded to the dtype). */
+const scaled = (x: Operand, factor: number): Operand =>
+  factor === 1
+    ? x
+    : {
+        ...x,
+        data: x.dtype === 'float32' ? Float32Array.from(x.data, (v) => v * factor) : Float64Array.from(x.data, (v) => v * factor),
+      }
+
+const showFused = (c: FusedCase): string =>
+  `fused.${c.kernel}(${c.inputs.map(showOperand).join(', ')}${isGate(c.kernel) ? '' : `, reverse: ${c.reverse}`})`
+
+const caseOf = (kernel: FusedKernelName, dtype: DType, inputs: readonly Operand[], reverse = false, growth = 1): FusedCase => {
   let m = 1
   for (const x of inputs) for (let i = 0; i < x.data.length; i++) m = Math.max(m, Math.abs(x.data[i] ?? 0))
-  const c: FusedCase = { kernel, dtype, inputs, scale: m * m }
+  const c: FusedCase = { kernel, dtype, inputs, scale: m * m * growth, reverse }
   const shown: FusedCase & fc.WithToStringMethod = { ...c, [fc.toStringMethod]: () => showFused(c) }
   return shown
 }
@@ -90,30 +172,63 @@ export const fusedCasesOf = (
   dtypes: readonly DType[] = ['float32', 'float64'],
 ): { readonly [K in FusedKernelName]: fc.Arbitrary<FusedCase> } => {
   if (dtypes.length === 0) throw new RangeError('fusedCasesOf: dtypes must not be empty')
-  const arbitrary = (kernel: FusedKernelName): fc.Arbitrary<FusedCase> =>
+  const recurrence = (kernel: RecurrenceKernel): fc.Arbitrary<FusedCase> =>
     fc
       .tuple(
         fc.constantFrom(...dtypes),
-        fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
         fc.integer({ min: 1, max: 5 }),
+        fc.boolean(),
       )
-      .chain(([dtype, lead, h]) =>
+      .chain(([dtype, l, n, h, reverse]) =>
         fc
-          .tuple(...widths[kernel].map((w) => operandOf([...lead, w * h], dtype, { bound: 6, specials: false })))
-          .map((inputs) => caseOf(kernel, dtype, inputs)),
+          .tuple(
+            ...recurrenceOperands(kernel, l, n, h).map(([shape, bound]) =>
+              operandOf(shape, dtype, { bound: Math.max(1, bound), specials: false }).map((x) => scaled(x, Math.min(1, bound))),
+            ),
+          )
+          .map((inputs) => caseOf(kernel, dtype, inputs, reverse, (h + 1) * 2 ** l)),
       )
+  const arbitrary = (kernel: FusedKernelName): fc.Arbitrary<FusedCase> =>
+    !isGate(kernel)
+      ? recurrence(kernel)
+      : fc
+          .tuple(
+            fc.constantFrom(...dtypes),
+            fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }),
+            fc.integer({ min: 1, max: 5 }),
+          )
+          .chain(([dtype, lead, h]) =>
+            fc
+              .tuple(...widths[kernel].map((w) => operandOf([...lead, w * h], dtype, { bound: 6, specials: false })))
+              .map((inputs) => caseOf(kernel, dtype, inputs)),
+          )
   return {
     lstmGates: arbitrary('lstmGates'),
     lstmGatesBackward: arbitrary('lstmGatesBackward'),
     gruGates: arbitrary('gruGates'),
     gruGatesBackward: arbitrary('gruGatesBackward'),
+    lstmRecurrence: arbitrary('lstmRecurrence'),
+    lstmRecurrenceBackward: arbitrary('lstmRecurrenceBackward'),
+    gruRecurrence: arbitrary('gruRecurrence'),
+    gruRecurrenceBackward: arbitrary('gruRecurrenceBackward'),
   }
 }
 
 /** The composed definition of `kernel` on `xs` (tensors of the reference backend), result by result. */
-const composed = (kernel: FusedKernelName, xs: readonly Tensor[]): readonly Tensor[] => {
-  const [a, b, c, d] = xs as [Tensor, Tensor, Tensor, Tensor]
+const composed = (kernel: FusedKernelName, xs: readonly Tensor[], reverse: boolean): readonly Tensor[] => {
+  const [a, b, c, d, e, f, g] = xs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]
+  const o = { reverse }
   switch (kernel) {
+    case 'lstmRecurrence':
+      return composedLstmRecurrence(a, b, c, d, o)
+    case 'lstmRecurrenceBackward':
+      return composedLstmRecurrenceBackward(a, b, c, d, e, f, g, o)
+    case 'gruRecurrence':
+      return composedGruRecurrence(a, b, c, d, o)
+    case 'gruRecurrenceBackward':
+      return composedGruRecurrenceBackward(a, b, c, d, e, f, g, o)
     case 'lstmGates':
       return composedLstmGates(a, b)
     case 'lstmGatesBackward':
@@ -137,14 +252,22 @@ export const composedResult = (reference: Backend, c: FusedCase): readonly Reado
   const backend: Backend = { ...required, name: `${reference.name} (composed)` }
   const copy = (x: Operand) =>
     fromTypedArray(x.dtype === 'float32' ? Float32Array.from(x.data) : Float64Array.from(x.data), x.shape, { backend })
-  return composed(c.kernel, c.inputs.map(copy)).map((t) => t.toTypedArray())
+  return composed(c.kernel, c.inputs.map(copy), c.reverse).map((t) => t.toTypedArray())
 }
 
 /** The candidate's kernel `c.kernel` on the case's inputs, its results as a list; `undefined` if absent. */
 const runFused = (candidate: Backend, c: FusedCase): readonly ReadonlyData[] | undefined => {
   const k = candidate.fused
-  const [a, b, x, d] = c.inputs as [Operand, Operand, Operand, Operand]
+  const [a, b, x, d, e, f, g] = c.inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand]
   switch (c.kernel) {
+    case 'lstmRecurrence':
+      return k?.lstmRecurrence?.(a, b, x, d, c.reverse)
+    case 'lstmRecurrenceBackward':
+      return k?.lstmRecurrenceBackward?.(a, b, x, d, e, f, g, c.reverse)
+    case 'gruRecurrence':
+      return k?.gruRecurrence?.(a, b, x, d, c.reverse)
+    case 'gruRecurrenceBackward':
+      return k?.gruRecurrenceBackward?.(a, b, x, d, e, f, g, c.reverse)
     case 'lstmGates':
       return k?.lstmGates?.(a, b)
     case 'lstmGatesBackward':
@@ -172,7 +295,9 @@ export const compareFused = (candidate: Backend, reference: Backend, c: FusedCas
   if (candidate.fused?.[c.kernel] === undefined) return undefined
   const expected = composedResult(reference, c)
   const before = c.inputs.map((x) => snapshot(x.data))
-  const actual = runFused(candidate, c) ?? []
+  const ran = runFused(candidate, c)
+  if (ran === undefined) return undefined // a recurrence kernel that does not take these operands
+  const actual = ran
   const written = c.inputs.findIndex((x, i) => snapshot(x.data).some((v, j) => !Object.is(v, before[i]?.[j])))
   if (written >= 0) return `${showFused(c)}: the kernel wrote into input ${written} (inputs are read-only)`
   if (actual.length !== expected.length) return `${showFused(c)}: ${actual.length} results, expected ${expected.length}`

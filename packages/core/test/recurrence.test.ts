@@ -1,0 +1,244 @@
+/**
+ * The whole-sequence recurrence primitives (`lstmRecurrence`, `gruRecurrence` and their backward
+ * primitives), on cpu in float64 (whose fused kernels do not include the recurrences, so the
+ * primitives run their composed definitions) and on cpu without any fused kernel:
+ *
+ * - the forward primitives equal a step loop written here from the cell primitives, both
+ *   directions, with no steps too;
+ * - the backward primitives equal reverse mode through the forward definition: `d xp`, `dh0`,
+ *   `dc0` are its cotangents for `xp`, `h0`, `c0`, and the weight and bias gradients the caller
+ *   forms from them (`d gatesᵀ·h_prev`, `Σ d hp`) are its cotangents for `w_hh` and `b_hh`;
+ * - the primitives' own derivative rules (through the composed definitions) satisfy
+ *   ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩, and second order (hvp) runs through them;
+ * - bad shapes are errors that name the primitive and the argument.
+ *
+ * Tolerance: float64, 1e-12·max(1, max|expected|) — the two sides differ by reassociation only.
+ * Reproduce a run with FC_SEED=<seed printed below>; FC_RUNS sets the runs per property.
+ */
+import { fc, test } from '@fast-check/vitest'
+import { cpu } from '@recur/backend-cpu'
+import { describe, expect, it } from 'vitest'
+import * as R from '../src/index.js'
+
+const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
+const numRuns = Number(process.env.FC_RUNS ?? 25)
+process.stdout.write(`recurrence primitives: seed ${seed}, ${numRuns} runs per property\n`)
+
+const { fused: _kernels, ...required } = cpu
+const backends: readonly R.Backend[] = [cpu, { ...required, name: 'cpu without fused kernels' }]
+
+interface Sizes {
+  readonly l: number
+  readonly n: number
+  readonly h: number
+  readonly reverse: boolean
+  readonly salt: number
+}
+
+const sizes: fc.Arbitrary<Sizes> = fc.record({
+  l: fc.integer({ min: 0, max: 4 }),
+  n: fc.integer({ min: 1, max: 3 }),
+  h: fc.integer({ min: 1, max: 4 }),
+  reverse: fc.boolean(),
+  salt: fc.integer({ min: 1, max: 2 ** 20 }),
+})
+
+/** A tensor of `shape` with values spread over (−scale, scale) by a hash of `salt` and `k`. */
+const spread = (backend: R.Backend, shape: readonly number[], salt: number, k: number, scale = 1): R.Tensor => {
+  const n = shape.reduce((a, b) => a * b, 1)
+  const values = Array.from({ length: n }, (_, i) => scale * Math.sin(salt * 7919 + k * 15485863 + i * 104729 + 0.5))
+  return R.fromFlat(values, shape, { backend, dtype: 'float64' })
+}
+
+const close = (actual: R.Tensor, expected: R.Tensor): void => {
+  expect(actual.shape).toEqual(expected.shape)
+  const a = actual.toTypedArray()
+  const e = expected.toTypedArray()
+  const scale = Math.max(1, ...Array.from(e, Math.abs))
+  const diff = Math.max(0, ...Array.from(a, (v, i) => Math.abs(v - (e[i] ?? Number.NaN))))
+  expect(diff, `max |Δ| with scale ${scale}`).toBeLessThanOrEqual(1e-12 * scale)
+}
+
+const order = (l: number, reverse: boolean): number[] => Array.from({ length: l }, (_, k) => (reverse ? l - 1 - k : k))
+
+/** The step loop, from the cell primitives: [ys, last h, last c]. */
+const lstmLoop = (xp: R.Tensor, w: R.Tensor, h0: R.Tensor, c0: R.Tensor, reverse: boolean) => {
+  const xs = R.unstack(xp)
+  const ys: R.Tensor[] = []
+  let [h, c] = [h0, c0]
+  for (const t of order(xs.length, reverse)) {
+    ;[h, c] = R.lstmGates(R.add(xs[t] as R.Tensor, R.matmul(h, w, { transposeB: true })), c)
+    ys[t] = h
+  }
+  return { ys, h, c }
+}
+
+const gruLoop = (xp: R.Tensor, w: R.Tensor, b: R.Tensor, h0: R.Tensor, reverse: boolean) => {
+  const xs = R.unstack(xp)
+  const ys: R.Tensor[] = []
+  let h = h0
+  for (const t of order(xs.length, reverse)) {
+    h = R.gruGates(xs[t] as R.Tensor, R.add(R.matmul(h, w, { transposeB: true }), b), h)
+    ys[t] = h
+  }
+  return { ys, h }
+}
+
+/** The states each step read: `(L, N, H)`, h0 at the first step processed. */
+const previous = (ys: R.Tensor, h0: R.Tensor, reverse: boolean): R.Tensor => {
+  const hs = R.unstack(ys)
+  const l = hs.length
+  return R.stack(hs.map((_, t) => (reverse ? (t === l - 1 ? h0 : hs[t + 1]) : t === 0 ? h0 : hs[t - 1]) as R.Tensor))
+}
+
+/** `dys` plus `dh` at the last step processed. */
+const withFinal = (dys: R.Tensor, dh: R.Tensor, reverse: boolean): R.Tensor => {
+  const parts = R.unstack(dys)
+  const last = reverse ? 0 : parts.length - 1
+  return R.stack(parts.map((p, t) => (t === last ? R.add(p, dh) : p)))
+}
+
+const outer = (a: R.Tensor, b: R.Tensor): R.Tensor => {
+  const rows = (x: R.Tensor) => R.reshape(x, [(x.shape[0] ?? 0) * (x.shape[1] ?? 0), x.shape[2] ?? 0])
+  return R.matmul(rows(a), rows(b), { transposeA: true })
+}
+
+describe.each(backends)('recurrence primitives on $name', (backend) => {
+  test.prop([sizes], { seed, numRuns })('lstmRecurrence is the step loop', ({ l, n, h, reverse, salt }) => {
+    const [xp, w, h0, c0] = [
+      spread(backend, [l, n, 4 * h], salt, 0, 2),
+      spread(backend, [4 * h, h], salt, 1),
+      spread(backend, [n, h], salt, 2),
+      spread(backend, [n, h], salt, 3),
+    ]
+    const [ys, cs, gates] = R.lstmRecurrence(xp, w, h0, c0, { reverse })
+    const loop = lstmLoop(xp, w, h0, c0, reverse)
+    expect(gates.shape).toEqual([l, n, 4 * h])
+    expect(cs.shape).toEqual([l, n, h])
+    if (l === 0) {
+      expect(ys.shape).toEqual([0, n, h])
+      return
+    }
+    close(ys, R.stack(loop.ys))
+    close(R.unstack(cs)[reverse ? 0 : l - 1] as R.Tensor, loop.c)
+  })
+
+  test.prop([sizes], { seed, numRuns })(
+    'lstmRecurrenceBackward is reverse mode through the recurrence',
+    ({ l, n, h, reverse, salt }) => {
+      const [xp, w, h0, c0] = [
+        spread(backend, [l, n, 4 * h], salt, 0, 2),
+        spread(backend, [4 * h, h], salt, 1),
+        spread(backend, [n, h], salt, 2),
+        spread(backend, [n, h], salt, 3),
+      ]
+      const [dys, dh, dc] = [
+        spread(backend, [l, n, h], salt, 4),
+        spread(backend, [n, h], salt, 5),
+        spread(backend, [n, h], salt, 6),
+      ]
+      const [ys, cs, gates] = R.lstmRecurrence(xp, w, h0, c0, { reverse })
+      const [dG, dh0, dc0] = R.lstmRecurrenceBackward(gates, cs, c0, w, dys, dh, dc, { reverse })
+      const f = (x: R.Tensor, ww: R.Tensor, hh: R.Tensor, cc: R.Tensor) => {
+        const loop = lstmLoop(x, ww, hh, cc, reverse)
+        const out = loop.ys.length === 0 ? R.zeros([0, n, h], { backend, dtype: 'float64' }) : R.stack(loop.ys)
+        return [out, loop.c] as const
+      }
+      const [, pullback] = R.vjp((a: R.Tensor, b: R.Tensor, c: R.Tensor, d: R.Tensor) => [...f(a, b, c, d)], [xp, w, h0, c0])
+      const dcLast = dc
+      const [ex, ew, eh, ec] = pullback([l === 0 ? dys : withFinal(dys, dh, reverse), dcLast])
+      close(dG, ex as R.Tensor)
+      close(dh0, l === 0 ? dh : (eh as R.Tensor))
+      close(dc0, ec as R.Tensor)
+      if (l > 0) close(outer(dG, previous(ys, h0, reverse)), ew as R.Tensor)
+    },
+  )
+
+  test.prop([sizes], { seed, numRuns })('gruRecurrence is the step loop', ({ l, n, h, reverse, salt }) => {
+    const [xp, w, b, h0] = [
+      spread(backend, [l, n, 3 * h], salt, 0, 2),
+      spread(backend, [3 * h, h], salt, 1),
+      spread(backend, [3 * h], salt, 2),
+      spread(backend, [n, h], salt, 3),
+    ]
+    const [ys, hp] = R.gruRecurrence(xp, w, b, h0, { reverse })
+    expect(hp.shape).toEqual([l, n, 3 * h])
+    if (l === 0) return
+    close(ys, R.stack(gruLoop(xp, w, b, h0, reverse).ys))
+  })
+
+  test.prop([sizes], { seed, numRuns })(
+    'gruRecurrenceBackward is reverse mode through the recurrence',
+    ({ l, n, h, reverse, salt }) => {
+      const [xp, w, b, h0] = [
+        spread(backend, [l, n, 3 * h], salt, 0, 2),
+        spread(backend, [3 * h, h], salt, 1),
+        spread(backend, [3 * h], salt, 2),
+        spread(backend, [n, h], salt, 3),
+      ]
+      const [dys, dh] = [spread(backend, [l, n, h], salt, 4), spread(backend, [n, h], salt, 5)]
+      const [ys, hp] = R.gruRecurrence(xp, w, b, h0, { reverse })
+      const [dxp, dhp, dh0] = R.gruRecurrenceBackward(xp, hp, ys, h0, w, dys, dh, { reverse })
+      if (l === 0) {
+        close(dh0, dh)
+        return
+      }
+      const [, pullback] = R.vjp(
+        (a: R.Tensor, ww: R.Tensor, bb: R.Tensor, hh: R.Tensor) => R.stack(gruLoop(a, ww, bb, hh, reverse).ys),
+        [xp, w, b, h0],
+      )
+      const [ex, ew, eb, eh] = pullback(withFinal(dys, dh, reverse))
+      close(dxp, ex as R.Tensor)
+      close(dh0, eh as R.Tensor)
+      close(R.sum(dhp, { axes: [0, 1] }), eb as R.Tensor)
+      close(outer(dhp, previous(ys, h0, reverse)), ew as R.Tensor)
+    },
+  )
+
+  test.prop([sizes], { seed, numRuns: Math.max(5, numRuns >> 2) })(
+    "the primitives' own rules: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ and second order",
+    ({ l, n, h, reverse, salt }) => {
+      const xp = spread(backend, [l, n, 4 * h], salt, 0, 2)
+      const w = spread(backend, [4 * h, h], salt, 1)
+      const h0 = spread(backend, [n, h], salt, 2)
+      const c0 = spread(backend, [n, h], salt, 3)
+      const f = (a: R.Tensor, b: R.Tensor) => R.lstmRecurrence(a, b, h0, c0, { reverse })[0]
+      const [va, vb] = [spread(backend, xp.shape, salt, 7), spread(backend, w.shape, salt, 8)]
+      const u = spread(backend, [l, n, h], salt, 9)
+      const [, jv] = R.jvp(f, [xp, w], [va, vb])
+      const [, pullback] = R.vjp(f, [xp, w])
+      const [ua, ub] = pullback(u)
+      const left = R.sum(R.mul(u, jv)).item()
+      const right = R.add(R.sum(R.mul(ua as R.Tensor, va)), R.sum(R.mul(ub as R.Tensor, vb))).item()
+      expect(Math.abs(left - right)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(left)))
+      // second order: the Hessian-vector product of a scalar loss through the backward primitive
+      const loss = (a: R.Tensor) => {
+        const [ys, cs, gates] = R.lstmRecurrence(a, w, h0, c0, { reverse })
+        const [dG] = R.lstmRecurrenceBackward(gates, cs, c0, w, ys, R.zerosLike(h0), R.zerosLike(c0), { reverse })
+        return R.sum(R.mul(dG, dG))
+      }
+      const hv = R.hvp(loss, xp, va)
+      const eps = 1e-5
+      const g = (a: R.Tensor) => R.grad(loss)(a)
+      const fd = R.div(R.sub(g(R.add(xp, R.mul(va, eps))), g(R.sub(xp, R.mul(va, eps)))), 2 * eps)
+      const scale = Math.max(1, ...Array.from(fd.toTypedArray(), Math.abs))
+      const diff = Math.max(0, ...Array.from(R.sub(hv, fd).toTypedArray(), Math.abs))
+      expect(diff).toBeLessThanOrEqual(1e-6 * scale)
+    },
+  )
+})
+
+describe('recurrence shape errors', () => {
+  const t = (shape: readonly number[]) => R.zeros(shape, { backend: cpu, dtype: 'float64' })
+  it('names the primitive, the argument and the shapes', () => {
+    expect(() => R.lstmRecurrence(t([2, 3, 8]), t([8, 3]), t([3, 2]), t([3, 2]))).toThrow(
+      /lstmRecurrence.*w_hh.*\[8, 2\].*\[8, 3\]/s,
+    )
+    expect(() => R.lstmRecurrence(t([2, 3, 7]), t([8, 2]), t([3, 2]), t([3, 2]))).toThrow(/lstmRecurrence.*xp.*multiple of 4/s)
+    expect(() => R.gruRecurrence(t([2, 3, 6]), t([6, 2]), t([5]), t([3, 2]))).toThrow(/gruRecurrence.*b_hh.*\[6\]/s)
+    expect(() =>
+      R.gruRecurrenceBackward(t([2, 3, 6]), t([2, 3, 6]), t([2, 3, 2]), t([3, 2]), t([6, 2]), t([2, 3, 2]), t([4, 2])),
+    ).toThrow(/gruRecurrenceBackward.*dh.*\[3, 2\].*\[4, 2\]/s)
+    expect(() => R.lstmRecurrence(t([3, 8]), t([8, 2]), t([3, 2]), t([3, 2]))).toThrow(/lstmRecurrence.*xp.*rank 2/s)
+  })
+})
