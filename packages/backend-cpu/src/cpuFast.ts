@@ -7,19 +7,30 @@
  * rather than k·ε₆₄·Σ|a·b|, so sums that cancel lose digits (`[2²⁴, 1, −2²⁴] · [1, 1, 1]` is 0
  * here and 1 on `cpu`). It passes the conformance kit with the kit's float32-accumulator
  * tolerance (`{ matmul: { accumulator: 'float32', absolute: 2 ** -126 } }`), not with the default
- * one. Every other kernel, float64 products and products with fewer than four rows are `cpu`'s.
+ * one. Every other required kernel, float64 products and products with fewer than four rows
+ * are `cpu`'s.
+ *
+ * It also has float32 LSTM / GRU gate kernels (`fused`) on WebAssembly f32x4, with a polynomial
+ * exp (≤ 2 ulp) and the sigmoid and tanh built on it: several times faster than `cpu`'s (whose
+ * `Math.exp` and `Math.tanh` dominate them), within a few ulps of float32 of its results and well
+ * within the kit's fused tolerance (`kernels/fusedWasm.ts`). float64 gate kernels are `cpu`'s.
+ * Its `fused` also has the whole-sequence recurrence kernels of `kernels/recurrenceWasm.ts`,
+ * which run those gate kernels step by step.
  *
  * @since 0.1.0
  */
 import type { Backend } from '@recur/core'
 import { cpu } from './cpu.js'
+import { fusedFast } from './kernels/fusedWasm.js'
 import { matmulFast } from './kernels/matmulCpu.js'
+import { recurrenceFast } from './kernels/recurrenceWasm.js'
 
 /**
- * The CPU backend with float32 matmuls summed in float32 (faster, less accurate; see the module
- * documentation). Use it like `cpu`: `tensor(data, { backend: cpuFast })`.
+ * The CPU backend with float32 matmuls summed in float32 and float32 gate kernels with an
+ * approximated exp (faster, less accurate; see the module documentation). Use it like `cpu`:
+ * `tensor(data, { backend: cpuFast })`.
  *
  * @category instances
  * @since 0.1.0
  */
-export const cpuFast: Backend = { ...cpu, name: 'cpu-fast', matmul: matmulFast }
+export const cpuFast: Backend = { ...cpu, name: 'cpu-fast', matmul: matmulFast, fused: { ...fusedFast, ...recurrenceFast } }
