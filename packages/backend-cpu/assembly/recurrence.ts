@@ -26,3 +26,20 @@ export function addRowF32(a: usize, row: usize, out: usize, rows: i32, width: i3
     addF32(a + at, row, out + at, width)
   }
 }
+
+/**
+ * Column sums of the float32 `rows × width` matrix at `x` into the float32 `out`, accumulated in
+ * float64 at `acc` (`width` doubles of scratch) row after row and rounded once, as the `reduce`
+ * kernel sums over leading axes (so the same bits).
+ */
+export function sumRowsF32(x: usize, rows: i32, width: i32, acc: usize, out: usize): void {
+  memory.fill(acc, 0, <usize>width << 3)
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>width) << 2)
+    for (let j = 0; j < width; j++) {
+      const a = acc + (<usize>j << 3)
+      store<f64>(a, load<f64>(a) + <f64>load<f32>(row + (<usize>j << 2)))
+    }
+  }
+  for (let j = 0; j < width; j++) store<f32>(out + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)))
+}

@@ -62,56 +62,56 @@ const sizes = fc.record({
   salt: fc.integer({ min: 1, max: 2 ** 20 }),
 })
 
+/** The same tensors on the composing backend. */
+const composed = <const T extends readonly R.Tensor[]>(ts: T): { readonly [K in keyof T]: R.Tensor } =>
+  ts.map((t) => onto(t, composing)) as { readonly [K in keyof T]: R.Tensor }
+
 describe('in float32 the kernels give the bits of the composition on cpuFast', () => {
   test.prop([sizes], { seed, numRuns: 40 })('LSTM forward and backward', ({ l, n, h, reverse, salt }) => {
     const inputs = [
       spread([l, n, 4 * h], salt, 0, 2),
       spread([4 * h, h], salt, 1, 1 / Math.sqrt(h)),
+      spread([4 * h], salt, 7),
       spread([n, h], salt, 2),
       spread([n, h], salt, 3),
     ] as const
     const [ys, cs, gates] = R.lstmRecurrence(...inputs, { reverse })
-    const slow = R.lstmRecurrence(...(inputs.map((t) => onto(t, composing)) as [R.Tensor, R.Tensor, R.Tensor, R.Tensor]), {
-      reverse,
-    })
-    expect(bits([ys, cs, gates])).toEqual(bits(slow))
-    const cts = [spread([l, n, h], salt, 4), spread([n, h], salt, 5), spread([n, h], salt, 6)] as const
-    const back = R.lstmRecurrenceBackward(gates, cs, inputs[3], inputs[1], ...cts, { reverse })
-    const slowBack = R.lstmRecurrenceBackward(
-      ...([gates, cs, inputs[3], inputs[1], ...cts].map((t) => onto(t, composing)) as [
-        R.Tensor,
-        R.Tensor,
-        R.Tensor,
-        R.Tensor,
-        R.Tensor,
-        R.Tensor,
-        R.Tensor,
-      ]),
-      { reverse },
-    )
-    expect(bits(back)).toEqual(bits(slowBack))
+    expect(bits([ys, cs, gates])).toEqual(bits(R.lstmRecurrence(...composed(inputs), { reverse })))
+    const args = [
+      gates,
+      cs,
+      inputs[4],
+      inputs[1],
+      spread([l, n, h], salt, 4),
+      spread([n, h], salt, 5),
+      spread([n, h], salt, 6),
+    ] as const
+    const back = R.lstmRecurrenceBackward(...args, { reverse })
+    expect(bits(back)).toEqual(bits(R.lstmRecurrenceBackward(...composed(args), { reverse })))
   })
 
   test.prop([sizes], { seed, numRuns: 40 })('GRU forward and backward', ({ l, n, h, reverse, salt }) => {
     const inputs = [
       spread([l, n, 3 * h], salt, 0, 2),
       spread([3 * h, h], salt, 1, 1 / Math.sqrt(h)),
+      spread([3 * h], salt, 7),
       spread([3 * h], salt, 2),
       spread([n, h], salt, 3),
     ] as const
     const [ys, hp] = R.gruRecurrence(...inputs, { reverse })
-    const slow = R.gruRecurrence(...(inputs.map((t) => onto(t, composing)) as [R.Tensor, R.Tensor, R.Tensor, R.Tensor]), {
-      reverse,
-    })
-    expect(bits([ys, hp])).toEqual(bits(slow))
-    const cts = [spread([l, n, h], salt, 4), spread([n, h], salt, 5)] as const
-    const args = [inputs[0], hp, ys, inputs[3], inputs[1], ...cts] as const
+    expect(bits([ys, hp])).toEqual(bits(R.gruRecurrence(...composed(inputs), { reverse })))
+    const args = [
+      inputs[0],
+      inputs[2],
+      hp,
+      ys,
+      inputs[4],
+      inputs[1],
+      spread([l, n, h], salt, 4),
+      spread([n, h], salt, 5),
+    ] as const
     const back = R.gruRecurrenceBackward(...args, { reverse })
-    const slowBack = R.gruRecurrenceBackward(
-      ...(args.map((t) => onto(t, composing)) as [R.Tensor, R.Tensor, R.Tensor, R.Tensor, R.Tensor, R.Tensor, R.Tensor]),
-      { reverse },
-    )
-    expect(bits(back)).toEqual(bits(slowBack))
+    expect(bits(back)).toEqual(bits(R.gruRecurrenceBackward(...composed(args), { reverse })))
   })
 })
 
@@ -119,16 +119,17 @@ describe('kept weights', () => {
   it('a weight kept packed across calls gives the same bits; another weight of its shape is not confused with it', () => {
     const [l, n, h] = [6, 8, 64]
     const xp = spread([l, n, 4 * h], 1, 0, 2)
+    const b = spread([4 * h], 1, 7)
     const [h0, c0] = [spread([n, h], 1, 2), spread([n, h], 1, 3)]
     const w1 = spread([4 * h, h], 1, 1, 0.1)
     const w2 = spread([4 * h, h], 2, 1, 0.1)
-    const first = bits(R.lstmRecurrence(xp, w1, h0, c0))
+    const first = bits(R.lstmRecurrence(xp, w1, b, h0, c0))
     // the second and third sightings of w1 use its kept packed copy
-    expect(bits(R.lstmRecurrence(xp, w1, h0, c0))).toEqual(first)
-    expect(bits(R.lstmRecurrence(xp, w1, h0, c0))).toEqual(first)
-    const other = bits(R.lstmRecurrence(xp, w2, h0, c0))
+    expect(bits(R.lstmRecurrence(xp, w1, b, h0, c0))).toEqual(first)
+    expect(bits(R.lstmRecurrence(xp, w1, b, h0, c0))).toEqual(first)
+    const other = bits(R.lstmRecurrence(xp, w2, b, h0, c0))
     expect(other).not.toEqual(first)
-    expect(bits(R.lstmRecurrence(xp, w2, h0, c0))).toEqual(other)
-    expect(bits(R.lstmRecurrence(xp, onto(w1, cpuFast), h0, c0))).toEqual(first)
+    expect(bits(R.lstmRecurrence(xp, w2, b, h0, c0))).toEqual(other)
+    expect(bits(R.lstmRecurrence(xp, onto(w1, cpuFast), b, h0, c0))).toEqual(first)
   })
 })

@@ -289,16 +289,17 @@ export interface FusedKernels {
     ct: Operand,
   ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h: ReadonlyData]
   /**
-   * A whole LSTM recurrence (`lstmRecurrence` in core — this and the three recurrence kernels
-   * below may return `undefined` for operands they do not take, say float64, and core then runs
-   * the composed definition, whose composed definition fixes the order
-   * of operations: per step `gates_t = xp_t + h·W_hhᵀ`, then `lstmGates`): `xp` `(L, N, 4H)`,
-   * `wHh` `(4H, H)`, `h0`, `c0` `(N, H)`; step t follows step t − 1 (t + 1 when `reverse`).
-   * Results `[ys (L, N, H), cs (L, N, H), gates (L, N, 4H)]`.
+   * A whole LSTM recurrence (core's `lstmRecurrence`, whose composed definition fixes the order
+   * of operations: per step `gates_t = (xp_t + h·W_hhᵀ) + b`, then `lstmGates`): `xp`
+   * `(L, N, 4H)`, `wHh` `(4H, H)`, `b` `(4H)`, `h0`, `c0` `(N, H)`; step t follows step t − 1
+   * (t + 1 when `reverse`). Results `[ys (L, N, H), cs (L, N, H), gates (L, N, 4H)]`. This and
+   * the three recurrence kernels below may return `undefined` for operands they do not take (say
+   * float64); core then runs the composed definition.
    */
   readonly lstmRecurrence?: (
     xp: Operand,
     wHh: Operand,
+    b: Operand,
     h0: Operand,
     c0: Operand,
     reverse: boolean,
@@ -306,7 +307,8 @@ export interface FusedKernels {
   /**
    * The backward pass of `lstmRecurrence` (core's `lstmRecurrenceBackward`): `gates`
    * `(L, N, 4H)`, `cs` `(L, N, H)`, `c0` `(N, H)`, `wHh` `(4H, H)`, `dys` `(L, N, H)`, `dh`, `dc`
-   * `(N, H)`. Results `[d gates (L, N, 4H), dh0 (N, H), dc0 (N, H)]`.
+   * `(N, H)`. Results `[d gates (L, N, 4H), dh0 (N, H), dc0 (N, H), db (4H)]`, db the sum of
+   * d gates over steps and batch.
    */
   readonly lstmRecurrenceBackward?: (
     gates: Operand,
@@ -317,26 +319,29 @@ export interface FusedKernels {
     dh: Operand,
     dc: Operand,
     reverse: boolean,
-  ) => readonly [gates: ReadonlyData, h0: ReadonlyData, c0: ReadonlyData] | undefined
+  ) => readonly [gates: ReadonlyData, h0: ReadonlyData, c0: ReadonlyData, b: ReadonlyData] | undefined
   /**
    * A whole reset-after GRU recurrence (core's `gruRecurrence`: per step
-   * `hp_t = h·W_hhᵀ + b_hh`, then `gruGates`): `xp` `(L, N, 3H)`, `wHh` `(3H, H)`, `bHh` `(3H)`,
-   * `h0` `(N, H)`. Results `[ys (L, N, H), hp (L, N, 3H)]`.
+   * `hp_t = h·W_hhᵀ + b_hh`, then `gruGates(xp_t + b_ih, hp_t, h)`): `xp` `(L, N, 3H)`, `wHh`
+   * `(3H, H)`, `bIh`, `bHh` `(3H)`, `h0` `(N, H)`. Results `[ys (L, N, H), hp (L, N, 3H)]`.
    */
   readonly gruRecurrence?: (
     xp: Operand,
     wHh: Operand,
+    bIh: Operand,
     bHh: Operand,
     h0: Operand,
     reverse: boolean,
   ) => readonly [ys: ReadonlyData, hp: ReadonlyData] | undefined
   /**
-   * The backward pass of `gruRecurrence` (core's `gruRecurrenceBackward`): `xp`, `hp`
-   * `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `wHh` `(3H, H)`, `dys` `(L, N, H)`, `dh`
-   * `(N, H)`. Results `[d xp (L, N, 3H), d hp (L, N, 3H), dh0 (N, H)]`.
+   * The backward pass of `gruRecurrence` (core's `gruRecurrenceBackward`): `xp` `(L, N, 3H)`,
+   * `bIh` `(3H)`, `hp` `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `wHh` `(3H, H)`, `dys`
+   * `(L, N, H)`, `dh` `(N, H)`. Results `[d xp (L, N, 3H), d hp (L, N, 3H), dh0 (N, H),
+   * d b_ih (3H), d b_hh (3H)]`, the bias cotangents being the sums of d xp and d hp.
    */
   readonly gruRecurrenceBackward?: (
     xp: Operand,
+    bIh: Operand,
     hp: Operand,
     ys: Operand,
     h0: Operand,
@@ -344,5 +349,5 @@ export interface FusedKernels {
     dys: Operand,
     dh: Operand,
     reverse: boolean,
-  ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h0: ReadonlyData] | undefined
+  ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h0: ReadonlyData, bIh: ReadonlyData, bHh: ReadonlyData] | undefined
 }

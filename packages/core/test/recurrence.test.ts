@@ -62,23 +62,23 @@ const close = (actual: R.Tensor, expected: R.Tensor): void => {
 const order = (l: number, reverse: boolean): number[] => Array.from({ length: l }, (_, k) => (reverse ? l - 1 - k : k))
 
 /** The step loop, from the cell primitives: [ys, last h, last c]. */
-const lstmLoop = (xp: R.Tensor, w: R.Tensor, h0: R.Tensor, c0: R.Tensor, reverse: boolean) => {
+const lstmLoop = (xp: R.Tensor, w: R.Tensor, b: R.Tensor, h0: R.Tensor, c0: R.Tensor, reverse: boolean) => {
   const xs = R.unstack(xp)
   const ys: R.Tensor[] = []
   let [h, c] = [h0, c0]
   for (const t of order(xs.length, reverse)) {
-    ;[h, c] = R.lstmGates(R.add(xs[t] as R.Tensor, R.matmul(h, w, { transposeB: true })), c)
+    ;[h, c] = R.lstmGates(R.add(R.add(xs[t] as R.Tensor, R.matmul(h, w, { transposeB: true })), b), c)
     ys[t] = h
   }
   return { ys, h, c }
 }
 
-const gruLoop = (xp: R.Tensor, w: R.Tensor, b: R.Tensor, h0: R.Tensor, reverse: boolean) => {
+const gruLoop = (xp: R.Tensor, w: R.Tensor, bi: R.Tensor, b: R.Tensor, h0: R.Tensor, reverse: boolean) => {
   const xs = R.unstack(xp)
   const ys: R.Tensor[] = []
   let h = h0
   for (const t of order(xs.length, reverse)) {
-    h = R.gruGates(xs[t] as R.Tensor, R.add(R.matmul(h, w, { transposeB: true }), b), h)
+    h = R.gruGates(R.add(xs[t] as R.Tensor, bi), R.add(R.matmul(h, w, { transposeB: true }), b), h)
     ys[t] = h
   }
   return { ys, h }
@@ -105,14 +105,15 @@ const outer = (a: R.Tensor, b: R.Tensor): R.Tensor => {
 
 describe.each(backends)('recurrence primitives on $name', (backend) => {
   test.prop([sizes], { seed, numRuns })('lstmRecurrence is the step loop', ({ l, n, h, reverse, salt }) => {
-    const [xp, w, h0, c0] = [
+    const [xp, w, b, h0, c0] = [
       spread(backend, [l, n, 4 * h], salt, 0, 2),
       spread(backend, [4 * h, h], salt, 1),
+      spread(backend, [4 * h], salt, 7),
       spread(backend, [n, h], salt, 2),
       spread(backend, [n, h], salt, 3),
     ]
-    const [ys, cs, gates] = R.lstmRecurrence(xp, w, h0, c0, { reverse })
-    const loop = lstmLoop(xp, w, h0, c0, reverse)
+    const [ys, cs, gates] = R.lstmRecurrence(xp, w, b, h0, c0, { reverse })
+    const loop = lstmLoop(xp, w, b, h0, c0, reverse)
     expect(gates.shape).toEqual([l, n, 4 * h])
     expect(cs.shape).toEqual([l, n, h])
     if (l === 0) {
@@ -126,9 +127,10 @@ describe.each(backends)('recurrence primitives on $name', (backend) => {
   test.prop([sizes], { seed, numRuns })(
     'lstmRecurrenceBackward is reverse mode through the recurrence',
     ({ l, n, h, reverse, salt }) => {
-      const [xp, w, h0, c0] = [
+      const [xp, w, b, h0, c0] = [
         spread(backend, [l, n, 4 * h], salt, 0, 2),
         spread(backend, [4 * h, h], salt, 1),
+        spread(backend, [4 * h], salt, 7),
         spread(backend, [n, h], salt, 2),
         spread(backend, [n, h], salt, 3),
       ]
@@ -137,17 +139,20 @@ describe.each(backends)('recurrence primitives on $name', (backend) => {
         spread(backend, [n, h], salt, 5),
         spread(backend, [n, h], salt, 6),
       ]
-      const [ys, cs, gates] = R.lstmRecurrence(xp, w, h0, c0, { reverse })
-      const [dG, dh0, dc0] = R.lstmRecurrenceBackward(gates, cs, c0, w, dys, dh, dc, { reverse })
-      const f = (x: R.Tensor, ww: R.Tensor, hh: R.Tensor, cc: R.Tensor) => {
-        const loop = lstmLoop(x, ww, hh, cc, reverse)
+      const [ys, cs, gates] = R.lstmRecurrence(xp, w, b, h0, c0, { reverse })
+      const [dG, dh0, dc0, db] = R.lstmRecurrenceBackward(gates, cs, c0, w, dys, dh, dc, { reverse })
+      const f = (x: R.Tensor, ww: R.Tensor, bb: R.Tensor, hh: R.Tensor, cc: R.Tensor) => {
+        const loop = lstmLoop(x, ww, bb, hh, cc, reverse)
         const out = loop.ys.length === 0 ? R.zeros([0, n, h], { backend, dtype: 'float64' }) : R.stack(loop.ys)
         return [out, loop.c] as const
       }
-      const [, pullback] = R.vjp((a: R.Tensor, b: R.Tensor, c: R.Tensor, d: R.Tensor) => [...f(a, b, c, d)], [xp, w, h0, c0])
-      const dcLast = dc
-      const [ex, ew, eh, ec] = pullback([l === 0 ? dys : withFinal(dys, dh, reverse), dcLast])
+      const [, pullback] = R.vjp(
+        (x: R.Tensor, ww: R.Tensor, bb: R.Tensor, hh: R.Tensor, cc: R.Tensor) => [...f(x, ww, bb, hh, cc)],
+        [xp, w, b, h0, c0],
+      )
+      const [ex, ew, eb, eh, ec] = pullback([l === 0 ? dys : withFinal(dys, dh, reverse), dc])
       close(dG, ex as R.Tensor)
+      close(db, eb as R.Tensor)
       close(dh0, l === 0 ? dh : (eh as R.Tensor))
       close(dc0, ec as R.Tensor)
       if (l > 0) close(outer(dG, previous(ys, h0, reverse)), ew as R.Tensor)
@@ -155,42 +160,46 @@ describe.each(backends)('recurrence primitives on $name', (backend) => {
   )
 
   test.prop([sizes], { seed, numRuns })('gruRecurrence is the step loop', ({ l, n, h, reverse, salt }) => {
-    const [xp, w, b, h0] = [
+    const [xp, w, bi, b, h0] = [
       spread(backend, [l, n, 3 * h], salt, 0, 2),
       spread(backend, [3 * h, h], salt, 1),
+      spread(backend, [3 * h], salt, 7),
       spread(backend, [3 * h], salt, 2),
       spread(backend, [n, h], salt, 3),
     ]
-    const [ys, hp] = R.gruRecurrence(xp, w, b, h0, { reverse })
+    const [ys, hp] = R.gruRecurrence(xp, w, bi, b, h0, { reverse })
     expect(hp.shape).toEqual([l, n, 3 * h])
     if (l === 0) return
-    close(ys, R.stack(gruLoop(xp, w, b, h0, reverse).ys))
+    close(ys, R.stack(gruLoop(xp, w, bi, b, h0, reverse).ys))
   })
 
   test.prop([sizes], { seed, numRuns })(
     'gruRecurrenceBackward is reverse mode through the recurrence',
     ({ l, n, h, reverse, salt }) => {
-      const [xp, w, b, h0] = [
+      const [xp, w, bi, b, h0] = [
         spread(backend, [l, n, 3 * h], salt, 0, 2),
         spread(backend, [3 * h, h], salt, 1),
+        spread(backend, [3 * h], salt, 7),
         spread(backend, [3 * h], salt, 2),
         spread(backend, [n, h], salt, 3),
       ]
       const [dys, dh] = [spread(backend, [l, n, h], salt, 4), spread(backend, [n, h], salt, 5)]
-      const [ys, hp] = R.gruRecurrence(xp, w, b, h0, { reverse })
-      const [dxp, dhp, dh0] = R.gruRecurrenceBackward(xp, hp, ys, h0, w, dys, dh, { reverse })
+      const [ys, hp] = R.gruRecurrence(xp, w, bi, b, h0, { reverse })
+      const [dxp, dhp, dh0, dbi, dbh] = R.gruRecurrenceBackward(xp, bi, hp, ys, h0, w, dys, dh, { reverse })
       if (l === 0) {
         close(dh0, dh)
         return
       }
       const [, pullback] = R.vjp(
-        (a: R.Tensor, ww: R.Tensor, bb: R.Tensor, hh: R.Tensor) => R.stack(gruLoop(a, ww, bb, hh, reverse).ys),
-        [xp, w, b, h0],
+        (a: R.Tensor, ww: R.Tensor, bbi: R.Tensor, bb: R.Tensor, hh: R.Tensor) =>
+          R.stack(gruLoop(a, ww, bbi, bb, hh, reverse).ys),
+        [xp, w, bi, b, h0],
       )
-      const [ex, ew, eb, eh] = pullback(withFinal(dys, dh, reverse))
+      const [ex, ew, ebi, eb, eh] = pullback(withFinal(dys, dh, reverse))
       close(dxp, ex as R.Tensor)
       close(dh0, eh as R.Tensor)
-      close(R.sum(dhp, { axes: [0, 1] }), eb as R.Tensor)
+      close(dbi, ebi as R.Tensor)
+      close(dbh, eb as R.Tensor)
       close(outer(dhp, previous(ys, h0, reverse)), ew as R.Tensor)
     },
   )
@@ -202,7 +211,8 @@ describe.each(backends)('recurrence primitives on $name', (backend) => {
       const w = spread(backend, [4 * h, h], salt, 1)
       const h0 = spread(backend, [n, h], salt, 2)
       const c0 = spread(backend, [n, h], salt, 3)
-      const f = (a: R.Tensor, b: R.Tensor) => R.lstmRecurrence(a, b, h0, c0, { reverse })[0]
+      const bias = spread(backend, [4 * h], salt, 10)
+      const f = (a: R.Tensor, b: R.Tensor) => R.lstmRecurrence(a, b, bias, h0, c0, { reverse })[0]
       const [va, vb] = [spread(backend, xp.shape, salt, 7), spread(backend, w.shape, salt, 8)]
       const u = spread(backend, [l, n, h], salt, 9)
       const [, jv] = R.jvp(f, [xp, w], [va, vb])
@@ -213,7 +223,7 @@ describe.each(backends)('recurrence primitives on $name', (backend) => {
       expect(Math.abs(left - right)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(left)))
       // second order: the Hessian-vector product of a scalar loss through the backward primitive
       const loss = (a: R.Tensor) => {
-        const [ys, cs, gates] = R.lstmRecurrence(a, w, h0, c0, { reverse })
+        const [ys, cs, gates] = R.lstmRecurrence(a, w, bias, h0, c0, { reverse })
         const [dG] = R.lstmRecurrenceBackward(gates, cs, c0, w, ys, R.zerosLike(h0), R.zerosLike(c0), { reverse })
         return R.sum(R.mul(dG, dG))
       }
@@ -231,14 +241,19 @@ describe.each(backends)('recurrence primitives on $name', (backend) => {
 describe('recurrence shape errors', () => {
   const t = (shape: readonly number[]) => R.zeros(shape, { backend: cpu, dtype: 'float64' })
   it('names the primitive, the argument and the shapes', () => {
-    expect(() => R.lstmRecurrence(t([2, 3, 8]), t([8, 3]), t([3, 2]), t([3, 2]))).toThrow(
+    expect(() => R.lstmRecurrence(t([2, 3, 8]), t([8, 3]), t([8]), t([3, 2]), t([3, 2]))).toThrow(
       /lstmRecurrence.*w_hh.*\[8, 2\].*\[8, 3\]/s,
     )
-    expect(() => R.lstmRecurrence(t([2, 3, 7]), t([8, 2]), t([3, 2]), t([3, 2]))).toThrow(/lstmRecurrence.*xp.*multiple of 4/s)
-    expect(() => R.gruRecurrence(t([2, 3, 6]), t([6, 2]), t([5]), t([3, 2]))).toThrow(/gruRecurrence.*b_hh.*\[6\]/s)
+    expect(() => R.lstmRecurrence(t([2, 3, 7]), t([8, 2]), t([8]), t([3, 2]), t([3, 2]))).toThrow(
+      /lstmRecurrence.*xp.*multiple of 4/s,
+    )
+    expect(() => R.lstmRecurrence(t([2, 3, 8]), t([8, 2]), t([4]), t([3, 2]), t([3, 2]))).toThrow(
+      /lstmRecurrence: b must have shape \[8\].*but it has \[4\]/s,
+    )
+    expect(() => R.gruRecurrence(t([2, 3, 6]), t([6, 2]), t([6]), t([5]), t([3, 2]))).toThrow(/gruRecurrence.*b_hh.*\[6\]/s)
     expect(() =>
-      R.gruRecurrenceBackward(t([2, 3, 6]), t([2, 3, 6]), t([2, 3, 2]), t([3, 2]), t([6, 2]), t([2, 3, 2]), t([4, 2])),
+      R.gruRecurrenceBackward(t([2, 3, 6]), t([6]), t([2, 3, 6]), t([2, 3, 2]), t([3, 2]), t([6, 2]), t([2, 3, 2]), t([4, 2])),
     ).toThrow(/gruRecurrenceBackward.*dh.*\[3, 2\].*\[4, 2\]/s)
-    expect(() => R.lstmRecurrence(t([3, 8]), t([8, 2]), t([3, 2]), t([3, 2]))).toThrow(/lstmRecurrence.*xp.*rank 2/s)
+    expect(() => R.lstmRecurrence(t([3, 8]), t([8, 2]), t([8]), t([3, 2]), t([3, 2]))).toThrow(/lstmRecurrence.*xp.*rank 2/s)
   })
 })

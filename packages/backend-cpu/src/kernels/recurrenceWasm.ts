@@ -24,6 +24,7 @@ type WasmFn = (...args: number[]) => number
 interface StepKernels {
   readonly add: WasmFn
   readonly addRow: WasmFn
+  readonly sumRows: WasmFn
   readonly lstm: WasmFn
   readonly lstmBackward: WasmFn
   readonly gru: WasmFn
@@ -35,6 +36,7 @@ const step = (): StepKernels =>
   (found ??= {
     add: wasm.exported('addF32'),
     addRow: wasm.exported('addRowF32'),
+    sumRows: wasm.exported('sumRowsF32'),
     lstm: wasm.exported('lstmGatesF32'),
     lstmBackward: wasm.exported('lstmGatesBackwardF32'),
     gru: wasm.exported('gruGatesF32'),
@@ -112,31 +114,44 @@ const sizes = (seq: Operand, state: Operand) => {
   return { l, n, h }
 }
 
-const lstm32 = (xp: Operand, wHh: Operand, h0: Operand, c0: Operand, reverse: boolean) => {
+/** Lays out float32 blocks of the given element counts; returns their byte addresses, in order. */
+const blocks = <const T extends readonly number[]>(m: ReturnType<typeof arena>, counts: T): { readonly [K in keyof T]: number } =>
+  counts.map((c) => m.take(4 * c)) as { readonly [K in keyof T]: number }
+
+/** Copies each operand's data to its block. */
+const load = (f32: Float32Array, pairs: readonly (readonly [number, Operand])[]): void => {
+  for (const [at, x] of pairs) put(f32, at, x.data)
+}
+
+const lstm32 = (xp: Operand, wHh: Operand, b: Operand, h0: Operand, c0: Operand, reverse: boolean) => {
   const { l, n, h } = sizes(xp, h0)
   const [state, width] = [n * h, 4 * n * h]
   const w = weightOperand(wHh, n, h, 4 * h, true)
-  const m = w.mem
-  const [xA, hA, cA, ysA, csA, gA, tmp] = [
-    m.take(4 * l * width),
-    m.take(4 * state),
-    m.take(4 * state),
-    m.take(4 * l * state),
-    m.take(4 * l * state),
-    m.take(4 * l * width),
-    m.take(4 * width),
-  ]
-  const f32 = m.ready('lstmRecurrence')
+  const [xA, bA, hA, cA, ysA, csA, gA, tmp] = blocks(w.mem, [
+    l * width,
+    4 * h,
+    state,
+    state,
+    l * state,
+    l * state,
+    l * width,
+    width,
+  ])
+  const f32 = w.mem.ready('lstmRecurrence')
   w.load(f32)
-  put(f32, xA, xp.data)
-  put(f32, hA, h0.data)
-  put(f32, cA, c0.data)
+  load(f32, [
+    [xA, xp],
+    [bA, b],
+    [hA, h0],
+    [cA, c0],
+  ])
   const k = step()
   let [hPrev, cPrev] = [hA, cA]
   for (const t of order(l, reverse)) {
     const g = gA + 4 * t * width
     w.product(hPrev, tmp)
     k.add(xA + 4 * t * width, tmp, g, width)
+    k.addRow(g, bA, g, n, 4 * h)
     const [ht, ct] = [ysA + 4 * t * state, csA + 4 * t * state]
     k.lstm(g, cPrev, ht, ct, h, n)
     ;[hPrev, cPrev] = [ht, ct]
@@ -157,29 +172,29 @@ const lstmBackward32 = (
   const { l, n, h } = sizes(gates, c0)
   const [state, width] = [n * h, 4 * n * h]
   const w = weightOperand(wHh, n, 4 * h, h, false)
-  const m = w.mem
-  const [gA, csA, c0A, dyA, dhA, dcA, dcB, dhn, dG] = [
-    m.take(4 * l * width),
-    m.take(4 * l * state),
-    m.take(4 * state),
-    m.take(4 * l * state),
-    m.take(4 * state),
-    m.take(4 * state),
-    m.take(4 * state),
-    m.take(4 * state),
-    m.take(4 * l * width),
-  ]
-  const f32 = m.ready('lstmRecurrenceBackward')
+  const [gA, csA, c0A, dyA, dhA, dcA, dcB, dhn, dG, db, acc] = blocks(w.mem, [
+    l * width,
+    l * state,
+    state,
+    l * state,
+    state,
+    state,
+    state,
+    state,
+    l * width,
+    4 * h,
+    8 * h,
+  ])
+  const f32 = w.mem.ready('lstmRecurrenceBackward')
   w.load(f32)
-  for (const [at, x] of [
+  load(f32, [
     [gA, gates],
     [csA, cs],
     [c0A, c0],
     [dyA, dys],
     [dhA, dh],
     [dcA, dc],
-  ] as const)
-    put(f32, at, x.data)
+  ])
   const k = step()
   const steps = order(l, reverse)
   let [dcNow, dcNext] = [dcA, dcB]
@@ -192,34 +207,32 @@ const lstmBackward32 = (
     w.product(dg, dhA)
     ;[dcNow, dcNext] = [dcNext, dcNow]
   }
-  return [out(f32, dG, l * width), out(f32, dhA, state), out(f32, dcNow, state)] as const
+  k.sumRows(dG, l * n, 4 * h, acc, db)
+  return [out(f32, dG, l * width), out(f32, dhA, state), out(f32, dcNow, state), out(f32, db, 4 * h)] as const
 }
 
-const gru32 = (xp: Operand, wHh: Operand, bHh: Operand, h0: Operand, reverse: boolean) => {
+const gru32 = (xp: Operand, wHh: Operand, bIh: Operand, bHh: Operand, h0: Operand, reverse: boolean) => {
   const { l, n, h } = sizes(xp, h0)
   const [state, width] = [n * h, 3 * n * h]
   const w = weightOperand(wHh, n, h, 3 * h, true)
-  const m = w.mem
-  const [xA, bA, hA, ysA, hpA] = [
-    m.take(4 * l * width),
-    m.take(4 * 3 * h),
-    m.take(4 * state),
-    m.take(4 * l * state),
-    m.take(4 * l * width),
-  ]
-  const f32 = m.ready('gruRecurrence')
+  const [xA, biA, bhA, hA, ysA, hpA, xb] = blocks(w.mem, [l * width, 3 * h, 3 * h, state, l * state, l * width, width])
+  const f32 = w.mem.ready('gruRecurrence')
   w.load(f32)
-  put(f32, xA, xp.data)
-  put(f32, bA, bHh.data)
-  put(f32, hA, h0.data)
+  load(f32, [
+    [xA, xp],
+    [biA, bIh],
+    [bhA, bHh],
+    [hA, h0],
+  ])
   const k = step()
   let hPrev = hA
   for (const t of order(l, reverse)) {
     const hp = hpA + 4 * t * width
     w.product(hPrev, hp)
-    k.addRow(hp, bA, hp, n, 3 * h)
+    k.addRow(hp, bhA, hp, n, 3 * h)
+    k.addRow(xA + 4 * t * width, biA, xb, n, 3 * h)
     const ht = ysA + 4 * t * state
-    k.gru(xA + 4 * t * width, hp, hPrev, ht, h, n)
+    k.gru(xb, hp, hPrev, ht, h, n)
     hPrev = ht
   }
   return [out(f32, ysA, l * state), out(f32, hpA, l * width)] as const
@@ -227,6 +240,7 @@ const gru32 = (xp: Operand, wHh: Operand, bHh: Operand, h0: Operand, reverse: bo
 
 const gruBackward32 = (
   xp: Operand,
+  bIh: Operand,
   hp: Operand,
   ys: Operand,
   h0: Operand,
@@ -238,50 +252,63 @@ const gruBackward32 = (
   const { l, n, h } = sizes(xp, h0)
   const [state, width] = [n * h, 3 * n * h]
   const w = weightOperand(wHh, n, 3 * h, h, false)
-  const m = w.mem
-  const [xA, hpA, ysA, h0A, dyA, dhA, dhn, direct, dX, dHp] = [
-    m.take(4 * l * width),
-    m.take(4 * l * width),
-    m.take(4 * l * state),
-    m.take(4 * state),
-    m.take(4 * l * state),
-    m.take(4 * state),
-    m.take(4 * state),
-    m.take(4 * state),
-    m.take(4 * l * width),
-    m.take(4 * l * width),
-  ]
-  const f32 = m.ready('gruRecurrenceBackward')
+  const [xA, biA, hpA, ysA, h0A, dyA, dhA, dhn, direct, xb, dX, dHp, dbi, dbh, acc] = blocks(w.mem, [
+    l * width,
+    3 * h,
+    l * width,
+    l * state,
+    state,
+    l * state,
+    state,
+    state,
+    state,
+    width,
+    l * width,
+    l * width,
+    3 * h,
+    3 * h,
+    6 * h,
+  ])
+  const f32 = w.mem.ready('gruRecurrenceBackward')
   w.load(f32)
-  for (const [at, x] of [
+  load(f32, [
     [xA, xp],
+    [biA, bIh],
     [hpA, hp],
     [ysA, ys],
     [h0A, h0],
     [dyA, dys],
     [dhA, dh],
-  ] as const)
-    put(f32, at, x.data)
+  ])
   const k = step()
   const steps = order(l, reverse)
   for (let s = steps.length - 1; s >= 0; s--) {
     const t = steps[s] ?? 0
     const prev = s === 0 ? h0A : ysA + 4 * (steps[s - 1] ?? 0) * state
     k.add(dhA, dyA + 4 * t * state, dhn, state)
+    k.addRow(xA + 4 * t * width, biA, xb, n, 3 * h)
     const dhp = dHp + 4 * t * width
-    k.gruBackward(xA + 4 * t * width, hpA + 4 * t * width, prev, dhn, dX + 4 * t * width, dhp, direct, h, n)
+    k.gruBackward(xb, hpA + 4 * t * width, prev, dhn, dX + 4 * t * width, dhp, direct, h, n)
     w.product(dhp, dhA)
     k.add(direct, dhA, dhA, state)
   }
-  return [out(f32, dX, l * width), out(f32, dHp, l * width), out(f32, dhA, state)] as const
+  k.sumRows(dX, l * n, 3 * h, acc, dbi)
+  k.sumRows(dHp, l * n, 3 * h, acc, dbh)
+  return [
+    out(f32, dX, l * width),
+    out(f32, dHp, l * width),
+    out(f32, dhA, state),
+    out(f32, dbi, 3 * h),
+    out(f32, dbh, 3 * h),
+  ] as const
 }
 
 /** The recurrence kernels of `cpuFast` (see the module documentation). */
 export const recurrenceFast: FusedKernels = {
-  lstmRecurrence: (xp, wHh, h0, c0, reverse) => (xp.dtype === 'float32' ? lstm32(xp, wHh, h0, c0, reverse) : undefined),
+  lstmRecurrence: (xp, wHh, b, h0, c0, reverse) => (xp.dtype === 'float32' ? lstm32(xp, wHh, b, h0, c0, reverse) : undefined),
   lstmRecurrenceBackward: (gates, cs, c0, wHh, dys, dh, dc, reverse) =>
     gates.dtype === 'float32' ? lstmBackward32(gates, cs, c0, wHh, dys, dh, dc, reverse) : undefined,
-  gruRecurrence: (xp, wHh, bHh, h0, reverse) => (xp.dtype === 'float32' ? gru32(xp, wHh, bHh, h0, reverse) : undefined),
-  gruRecurrenceBackward: (xp, hp, ys, h0, wHh, dys, dh, reverse) =>
-    xp.dtype === 'float32' ? gruBackward32(xp, hp, ys, h0, wHh, dys, dh, reverse) : undefined,
+  gruRecurrence: (xp, wHh, bIh, bHh, h0, reverse) => (xp.dtype === 'float32' ? gru32(xp, wHh, bIh, bHh, h0, reverse) : undefined),
+  gruRecurrenceBackward: (xp, bIh, hp, ys, h0, wHh, dys, dh, reverse) =>
+    xp.dtype === 'float32' ? gruBackward32(xp, bIh, hp, ys, h0, wHh, dys, dh, reverse) : undefined,
 }

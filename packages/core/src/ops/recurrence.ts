@@ -36,6 +36,7 @@ import { add } from './elementwise.js'
 import { gruGates, gruGatesBackward, lstmGates, lstmGatesBackward } from './fused.js'
 import { matmul } from './linalg.js'
 import { stack, unstack } from './movement.js'
+import { sum } from './reduce.js'
 
 /** Options of the recurrences. */
 export interface RecurrenceOptions {
@@ -51,8 +52,8 @@ const stacked = (xs: readonly Tensor[], shape: readonly number[], like: Tensor):
   xs.length === 0 ? zeros(shape, { dtype: like.dtype, backend: like.backend }) : stack(xs)
 
 /**
- * The definition of {@link lstmRecurrence}: per step `gates_t = xp_t + h·W_hhᵀ`, `[h, c] =
- * lstmGates(gates_t, c)`.
+ * The definition of {@link lstmRecurrence}: per step `gates_t = (xp_t + h·W_hhᵀ) + b`,
+ * `[h, c] = lstmGates(gates_t, c)`.
  *
  * @category fused
  * @since 0.1.0
@@ -60,18 +61,21 @@ const stacked = (xs: readonly Tensor[], shape: readonly number[], like: Tensor):
 export const composedLstmRecurrence = (
   xp: Tensor,
   wHh: Tensor,
+  b: Tensor,
   h0: Tensor,
   c0: Tensor,
   options: RecurrenceOptions = {},
 ): [ys: Tensor, cs: Tensor, gates: Tensor] => {
-  const [ysShape, csShape, gatesShape] = orThrow(lstmRecurrenceShape('lstmRecurrence', [xp.shape, wHh.shape, h0.shape, c0.shape]))
+  const [ysShape, csShape, gatesShape] = orThrow(
+    lstmRecurrenceShape('lstmRecurrence', [xp.shape, wHh.shape, b.shape, h0.shape, c0.shape]),
+  )
   const xs = unstack(xp)
   const ys: Tensor[] = []
   const cs: Tensor[] = []
   const gs: Tensor[] = []
   let [h, c] = [h0, c0]
   for (const t of order(xs.length, options.reverse === true)) {
-    const g = add(xs[t] as Tensor, matmul(h, wHh, { transposeB: true }))
+    const g = add(add(xs[t] as Tensor, matmul(h, wHh, { transposeB: true })), b)
     ;[h, c] = lstmGates(g, c)
     ;[ys[t], cs[t], gs[t]] = [h, c, g]
   }
@@ -80,7 +84,8 @@ export const composedLstmRecurrence = (
 
 /**
  * The definition of {@link lstmRecurrenceBackward}: per step, from the last processed to the
- * first, `[dG_t, dc] = lstmGatesBackward(gates_t, c_prev, dh + dys_t, dc)`, `dh = dG_t·W_hh`.
+ * first, `[dG_t, dc] = lstmGatesBackward(gates_t, c_prev, dh + dys_t, dc)`, `dh = dG_t·W_hh`;
+ * then `db = Σ dG` over steps and batch.
  *
  * @category fused
  * @since 0.1.0
@@ -94,7 +99,7 @@ export const composedLstmRecurrenceBackward = (
   dhN: Tensor,
   dcN: Tensor,
   options: RecurrenceOptions = {},
-): [dGates: Tensor, dh0: Tensor, dc0: Tensor] => {
+): [dGates: Tensor, dh0: Tensor, dc0: Tensor, db: Tensor] => {
   orThrow(
     lstmRecurrenceBackwardShape('lstmRecurrenceBackward', [
       gates.shape,
@@ -119,12 +124,13 @@ export const composedLstmRecurrenceBackward = (
     dh = matmul(dg, wHh)
     dc = dcp
   }
-  return [stacked(dGates, gates.shape, gates), dh, dc]
+  const dG = stacked(dGates, gates.shape, gates)
+  return [dG, dh, dc, sum(dG, { axes: [0, 1] })]
 }
 
 /**
- * The definition of {@link gruRecurrence}: per step `hp_t = h·W_hhᵀ + b_hh`, `h = gruGates(xp_t,
- * hp_t, h)`.
+ * The definition of {@link gruRecurrence}: per step `hp_t = h·W_hhᵀ + b_hh`,
+ * `h = gruGates(xp_t + b_ih, hp_t, h)`.
  *
  * @category fused
  * @since 0.1.0
@@ -132,18 +138,19 @@ export const composedLstmRecurrenceBackward = (
 export const composedGruRecurrence = (
   xp: Tensor,
   wHh: Tensor,
+  bIh: Tensor,
   bHh: Tensor,
   h0: Tensor,
   options: RecurrenceOptions = {},
 ): [ys: Tensor, hp: Tensor] => {
-  const [ysShape, hpShape] = orThrow(gruRecurrenceShape('gruRecurrence', [xp.shape, wHh.shape, bHh.shape, h0.shape]))
+  const [ysShape, hpShape] = orThrow(gruRecurrenceShape('gruRecurrence', [xp.shape, wHh.shape, bIh.shape, bHh.shape, h0.shape]))
   const xs = unstack(xp)
   const ys: Tensor[] = []
   const hps: Tensor[] = []
   let h = h0
   for (const t of order(xs.length, options.reverse === true)) {
     const hp = add(matmul(h, wHh, { transposeB: true }), bHh)
-    h = gruGates(xs[t] as Tensor, hp, h)
+    h = gruGates(add(xs[t] as Tensor, bIh), hp, h)
     ;[ys[t], hps[t]] = [h, hp]
   }
   return [stacked(ys, ysShape ?? [], xp), stacked(hps, hpShape ?? [], xp)]
@@ -151,14 +158,15 @@ export const composedGruRecurrence = (
 
 /**
  * The definition of {@link gruRecurrenceBackward}: per step, from the last processed to the
- * first, `[dxp_t, dhp_t, dh_direct] = gruGatesBackward(xp_t, hp_t, h_prev, dh + dys_t)`,
- * `dh = dh_direct + dhp_t·W_hh`.
+ * first, `[dxp_t, dhp_t, dh_direct] = gruGatesBackward(xp_t + b_ih, hp_t, h_prev, dh + dys_t)`,
+ * `dh = dh_direct + dhp_t·W_hh`; then the bias cotangents `Σ dxp`, `Σ dhp` over steps and batch.
  *
  * @category fused
  * @since 0.1.0
  */
 export const composedGruRecurrenceBackward = (
   xp: Tensor,
+  bIh: Tensor,
   hp: Tensor,
   ys: Tensor,
   h0: Tensor,
@@ -166,10 +174,11 @@ export const composedGruRecurrenceBackward = (
   dys: Tensor,
   dhN: Tensor,
   options: RecurrenceOptions = {},
-): [dxp: Tensor, dhp: Tensor, dh0: Tensor] => {
+): [dxp: Tensor, dhp: Tensor, dh0: Tensor, dbIh: Tensor, dbHh: Tensor] => {
   orThrow(
     gruRecurrenceBackwardShape('gruRecurrenceBackward', [
       xp.shape,
+      bIh.shape,
       hp.shape,
       ys.shape,
       h0.shape,
@@ -186,23 +195,24 @@ export const composedGruRecurrenceBackward = (
   for (let k = steps.length - 1; k >= 0; k--) {
     const t = steps[k] ?? 0
     const prev = k === 0 ? h0 : (hs[steps[k - 1] ?? 0] as Tensor)
-    const [dx, dp, direct] = gruGatesBackward(xs[t] as Tensor, hps[t] as Tensor, prev, add(dh, dy[t] as Tensor))
+    const [dx, dp, direct] = gruGatesBackward(add(xs[t] as Tensor, bIh), hps[t] as Tensor, prev, add(dh, dy[t] as Tensor))
     ;[dxs[t], dhps[t]] = [dx, dp]
     dh = add(direct, matmul(dp, wHh))
   }
-  return [stacked(dxs, xp.shape, xp), stacked(dhps, hp.shape, xp), dh]
+  const [dX, dHp] = [stacked(dxs, xp.shape, xp), stacked(dhps, hp.shape, xp)]
+  return [dX, dHp, dh, sum(dX, { axes: [0, 1] }), sum(dHp, { axes: [0, 1] })]
 }
 
 /**
  * The LSTM recurrence over a sequence, one primitive: `xp` `(L, N, 4H)` is every step's input
- * projection with both biases (`x·W_ihᵀ + b_ih + b_hh`, gates i, f, g, o), `w_hh` `(4H, H)`,
- * `h0`, `c0` `(N, H)`. Returns `[ys, cs, gates]`: the outputs `h_t` and cell states `c_t`
- * `(L, N, H)` of every step and its gate pre-activations `(L, N, 4H)` (for
- * {@link lstmRecurrenceBackward}). Equal to {@link composedLstmRecurrence} in value (up to the
- * backend's gate functions) and in derivatives.
+ * projection `x·W_ihᵀ` (gates i, f, g, o), `w_hh` `(4H, H)`, `b` `(4H)` the sum of both biases,
+ * `h0`, `c0` `(N, H)`. Step t's gate pre-activations are `(xp_t + h·W_hhᵀ) + b`. Returns
+ * `[ys, cs, gates]`: the outputs `h_t` and cell states `c_t` `(L, N, H)` of every step and its
+ * gate pre-activations `(L, N, 4H)` (for {@link lstmRecurrenceBackward}). Equal to
+ * {@link composedLstmRecurrence} in value (up to the backend's gate functions) and derivatives.
  *
  * @example
- * const [ys, cs, gates] = lstmRecurrence(xp, w_hh, h0, c0) // (L, N, 4H), (4H, H), (N, H), (N, H)
+ * const [ys, cs, gates] = lstmRecurrence(xp, w_hh, b, h0, c0) // (L, N, 4H), (4H, H), (4H), (N, H), (N, H)
  *
  * @category fused
  * @since 0.1.0
@@ -210,6 +220,7 @@ export const composedGruRecurrenceBackward = (
 export const lstmRecurrence = (
   xp: Tensor,
   wHh: Tensor,
+  b: Tensor,
   h0: Tensor,
   c0: Tensor,
   options: RecurrenceOptions = {},
@@ -217,6 +228,7 @@ export const lstmRecurrence = (
   const xs = lift('lstmRecurrence', [
     ['xp', xp],
     ['w_hh', wHh],
+    ['b', b],
     ['h0', h0],
     ['c0', c0],
   ])
@@ -228,8 +240,8 @@ export const lstmRecurrence = (
  * The backward pass through time of {@link lstmRecurrence}, one primitive: its `gates`
  * `(L, N, 4H)` and `cs` `(L, N, H)`, `c0` `(N, H)`, `w_hh` `(4H, H)`, and the cotangents `dys`
  * `(L, N, H)` of the outputs and `dh`, `dc` `(N, H)` of the final state (the last step processed).
- * Returns `[d gates (L, N, 4H), dh0 (N, H), dc0 (N, H)]`; `d xp` is `d gates`, and the caller
- * forms `dW_hh = d gatesᵀ·h_prev` in one product.
+ * Returns `[d gates (L, N, 4H), dh0 (N, H), dc0 (N, H), db (4H)]`: `d xp` is `d gates`, `db` its
+ * sum over steps and batch; the caller forms `dW_hh = d gatesᵀ·h_prev` in one product.
  *
  * @category fused
  * @since 0.1.0
@@ -243,7 +255,7 @@ export const lstmRecurrenceBackward = (
   dh: Tensor,
   dc: Tensor,
   options: RecurrenceOptions = {},
-): readonly [gates: Tensor, h0: Tensor, c0: Tensor] => {
+): readonly [gates: Tensor, h0: Tensor, c0: Tensor, b: Tensor] => {
   const xs = lift('lstmRecurrenceBackward', [
     ['gates', gates],
     ['cs', cs],
@@ -253,18 +265,24 @@ export const lstmRecurrenceBackward = (
     ['dh', dh],
     ['dc', dc],
   ])
-  const [dg, dh0, dc0] = bindMany('lstmRecurrenceBackward', xs, { reverse: options.reverse === true }) as [Tensor, Tensor, Tensor]
-  return [dg, dh0, dc0]
+  const [dg, dh0, dc0, db] = bindMany('lstmRecurrenceBackward', xs, { reverse: options.reverse === true }) as [
+    Tensor,
+    Tensor,
+    Tensor,
+    Tensor,
+  ]
+  return [dg, dh0, dc0, db]
 }
 
 /**
  * The reset-after GRU recurrence over a sequence, one primitive: `xp` `(L, N, 3H)` is every step's
- * input projection `x·W_ihᵀ + b_ih` (r, z, n), `w_hh` `(3H, H)`, `b_hh` `(3H)`, `h0` `(N, H)`.
- * Returns `[ys, hp]`: every step's output `(L, N, H)` and recurrent pre-activations
- * `h·W_hhᵀ + b_hh` `(L, N, 3H)` (for {@link gruRecurrenceBackward}).
+ * input projection `x·W_ihᵀ` (r, z, n), `w_hh` `(3H, H)`, `b_ih`, `b_hh` `(3H)`, `h0` `(N, H)`.
+ * Step t is `gruGates(xp_t + b_ih, h·W_hhᵀ + b_hh, h)`. Returns `[ys, hp]`: every step's output
+ * `(L, N, H)` and recurrent pre-activations `h·W_hhᵀ + b_hh` `(L, N, 3H)` (for
+ * {@link gruRecurrenceBackward}).
  *
  * @example
- * const [ys, hp] = gruRecurrence(xp, w_hh, b_hh, h0) // (L, N, 3H), (3H, H), (3H), (N, H)
+ * const [ys, hp] = gruRecurrence(xp, w_hh, b_ih, b_hh, h0) // (L, N, 3H), (3H, H), (3H), (3H), (N, H)
  *
  * @category fused
  * @since 0.1.0
@@ -272,6 +290,7 @@ export const lstmRecurrenceBackward = (
 export const gruRecurrence = (
   xp: Tensor,
   wHh: Tensor,
+  bIh: Tensor,
   bHh: Tensor,
   h0: Tensor,
   options: RecurrenceOptions = {},
@@ -279,6 +298,7 @@ export const gruRecurrence = (
   const xs = lift('gruRecurrence', [
     ['xp', xp],
     ['w_hh', wHh],
+    ['b_ih', bIh],
     ['b_hh', bHh],
     ['h0', h0],
   ])
@@ -287,16 +307,19 @@ export const gruRecurrence = (
 }
 
 /**
- * The backward pass through time of {@link gruRecurrence}, one primitive: `xp`, `hp` `(L, N, 3H)`,
- * `ys` `(L, N, H)`, `h0` `(N, H)`, `w_hh` `(3H, H)`, and the cotangents `dys` `(L, N, H)` and `dh`
- * `(N, H)` of the final state. Returns `[d xp (L, N, 3H), d hp (L, N, 3H), dh0 (N, H)]`; the
- * caller forms `dW_hh = d hpᵀ·h_prev` and `d b_hh` = the sum of `d hp`.
+ * The backward pass through time of {@link gruRecurrence}, one primitive: `xp` `(L, N, 3H)`,
+ * `b_ih` `(3H)`, `hp` `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `w_hh` `(3H, H)`, and the
+ * cotangents `dys` `(L, N, H)` and `dh` `(N, H)` of the final state. Returns
+ * `[d xp (L, N, 3H), d hp (L, N, 3H), dh0 (N, H), d b_ih (3H), d b_hh (3H)]` (the bias
+ * cotangents are the sums of `d xp` and `d hp` over steps and batch); the caller forms
+ * `dW_hh = d hpᵀ·h_prev`.
  *
  * @category fused
  * @since 0.1.0
  */
 export const gruRecurrenceBackward = (
   xp: Tensor,
+  bIh: Tensor,
   hp: Tensor,
   ys: Tensor,
   h0: Tensor,
@@ -304,9 +327,10 @@ export const gruRecurrenceBackward = (
   dys: Tensor,
   dh: Tensor,
   options: RecurrenceOptions = {},
-): readonly [xp: Tensor, hp: Tensor, h0: Tensor] => {
+): readonly [xp: Tensor, hp: Tensor, h0: Tensor, bIh: Tensor, bHh: Tensor] => {
   const xs = lift('gruRecurrenceBackward', [
     ['xp', xp],
+    ['b_ih', bIh],
     ['hp', hp],
     ['ys', ys],
     ['h0', h0],
@@ -314,6 +338,12 @@ export const gruRecurrenceBackward = (
     ['dys', dys],
     ['dh', dh],
   ])
-  const [dx, dp, dh0] = bindMany('gruRecurrenceBackward', xs, { reverse: options.reverse === true }) as [Tensor, Tensor, Tensor]
-  return [dx, dp, dh0]
+  const [dx, dp, dh0, dbi, dbh] = bindMany('gruRecurrenceBackward', xs, { reverse: options.reverse === true }) as [
+    Tensor,
+    Tensor,
+    Tensor,
+    Tensor,
+    Tensor,
+  ]
+  return [dx, dp, dh0, dbi, dbh]
 }

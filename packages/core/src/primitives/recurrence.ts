@@ -36,20 +36,20 @@ type Names = 'lstmRecurrence' | 'lstmRecurrenceBackward' | 'gruRecurrence' | 'gr
 
 const lstm =
   (reverse: boolean): Composed =>
-  ([xp, w, h0, c0]) =>
-    composedLstmRecurrence(xp!, w!, h0!, c0!, { reverse })
+  ([xp, w, b, h0, c0]) =>
+    composedLstmRecurrence(xp!, w!, b!, h0!, c0!, { reverse })
 const lstmBackward =
   (reverse: boolean): Composed =>
   ([g, cs, c0, w, dys, dh, dc]) =>
     composedLstmRecurrenceBackward(g!, cs!, c0!, w!, dys!, dh!, dc!, { reverse })
 const gru =
   (reverse: boolean): Composed =>
-  ([xp, w, b, h0]) =>
-    composedGruRecurrence(xp!, w!, b!, h0!, { reverse })
+  ([xp, w, bi, bh, h0]) =>
+    composedGruRecurrence(xp!, w!, bi!, bh!, h0!, { reverse })
 const gruBackward =
   (reverse: boolean): Composed =>
-  ([xp, hp, ys, h0, w, dys, dh]) =>
-    composedGruRecurrenceBackward(xp!, hp!, ys!, h0!, w!, dys!, dh!, { reverse })
+  ([xp, bi, hp, ys, h0, w, dys, dh]) =>
+    composedGruRecurrenceBackward(xp!, bi!, hp!, ys!, h0!, w!, dys!, dh!, { reverse })
 
 /** The derivative rules through a composed definition, for every recurrence primitive. */
 const through = (f: (reverse: boolean) => Composed) => ({
@@ -73,8 +73,8 @@ export const recurrenceRules: { readonly [P in Names]: MultiRule<P> } = {
     shapes: (shapes) => lstmRecurrenceShape('lstmRecurrence', shapes),
     impl: (backend, inputs, p) => {
       const kernel = backend.fused?.lstmRecurrence
-      const [xp, w, h0, c0] = inputs as [Operand, Operand, Operand, Operand]
-      return kernel?.(xp, w, h0, c0, p.reverse) ?? composedImpl(backend, 'lstmRecurrence', inputs, lstm(p.reverse))
+      const [xp, w, b, h0, c0] = inputs as [Operand, Operand, Operand, Operand, Operand]
+      return kernel?.(xp, w, b, h0, c0, p.reverse) ?? composedImpl(backend, 'lstmRecurrence', inputs, lstm(p.reverse))
     },
     ...through(lstm),
   },
@@ -94,8 +94,8 @@ export const recurrenceRules: { readonly [P in Names]: MultiRule<P> } = {
     shapes: (shapes) => gruRecurrenceShape('gruRecurrence', shapes),
     impl: (backend, inputs, p) => {
       const kernel = backend.fused?.gruRecurrence
-      const [xp, w, b, h0] = inputs as [Operand, Operand, Operand, Operand]
-      return kernel?.(xp, w, b, h0, p.reverse) ?? composedImpl(backend, 'gruRecurrence', inputs, gru(p.reverse))
+      const [xp, w, bi, bh, h0] = inputs as [Operand, Operand, Operand, Operand, Operand]
+      return kernel?.(xp, w, bi, bh, h0, p.reverse) ?? composedImpl(backend, 'gruRecurrence', inputs, gru(p.reverse))
     },
     ...through(gru),
   },
@@ -103,9 +103,9 @@ export const recurrenceRules: { readonly [P in Names]: MultiRule<P> } = {
     shapes: (shapes) => gruRecurrenceBackwardShape('gruRecurrenceBackward', shapes),
     impl: (backend, inputs, p) => {
       const kernel = backend.fused?.gruRecurrenceBackward
-      const [xp, hp, ys, h0, w, dys, dh] = inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand]
+      const [xp, bi, hp, ys, h0, w, dys, dh] = inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand, Operand]
       return (
-        kernel?.(xp, hp, ys, h0, w, dys, dh, p.reverse) ??
+        kernel?.(xp, bi, hp, ys, h0, w, dys, dh, p.reverse) ??
         composedImpl(backend, 'gruRecurrenceBackward', inputs, gruBackward(p.reverse))
       )
     },

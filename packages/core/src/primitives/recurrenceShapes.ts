@@ -2,14 +2,15 @@
  * Shape rules of the whole-sequence recurrence primitives (`ops/recurrence.ts`). `L` = steps, `N`
  * = batch, `H` = hidden size, `G` = gates per step (4 for the LSTM, 3 for the GRU).
  *
- * - `lstmRecurrence`: xp `(L, N, 4H)`, w_hh `(4H, H)`, h0, c0 `(N, H)` → ys, cs `(L, N, H)`,
- *   gates `(L, N, 4H)`.
+ * - `lstmRecurrence`: xp `(L, N, 4H)`, w_hh `(4H, H)`, b `(4H)`, h0, c0 `(N, H)` → ys, cs
+ *   `(L, N, H)`, gates `(L, N, 4H)`.
  * - `lstmRecurrenceBackward`: gates `(L, N, 4H)`, cs `(L, N, H)`, c0 `(N, H)`, w_hh `(4H, H)`,
- *   dys `(L, N, H)`, dh, dc `(N, H)` → d gates `(L, N, 4H)`, dh0, dc0 `(N, H)`.
- * - `gruRecurrence`: xp `(L, N, 3H)`, w_hh `(3H, H)`, b_hh `(3H)`, h0 `(N, H)` → ys `(L, N, H)`,
- *   hp `(L, N, 3H)`.
- * - `gruRecurrenceBackward`: xp, hp `(L, N, 3H)`, ys `(L, N, H)`, h0 `(N, H)`, w_hh `(3H, H)`,
- *   dys `(L, N, H)`, dh `(N, H)` → d xp, d hp `(L, N, 3H)`, dh0 `(N, H)`.
+ *   dys `(L, N, H)`, dh, dc `(N, H)` → d gates `(L, N, 4H)`, dh0, dc0 `(N, H)`, db `(4H)`.
+ * - `gruRecurrence`: xp `(L, N, 3H)`, w_hh `(3H, H)`, b_ih, b_hh `(3H)`, h0 `(N, H)` → ys
+ *   `(L, N, H)`, hp `(L, N, 3H)`.
+ * - `gruRecurrenceBackward`: xp `(L, N, 3H)`, b_ih `(3H)`, hp `(L, N, 3H)`, ys `(L, N, H)`, h0
+ *   `(N, H)`, w_hh `(3H, H)`, dys `(L, N, H)`, dh `(N, H)` → d xp, d hp `(L, N, 3H)`, dh0
+ *   `(N, H)`, d b_ih, d b_hh `(3H)`.
  *
  * @since 0.1.0
  */
@@ -79,11 +80,15 @@ const results = (
   wants: readonly Want[],
 ): E.Either<ShapeError, Shape[]> => E.map(([l, n, h]: readonly [number, number, number]) => wants.map((w) => w(l, n, h)))(r)
 
-/** `lstmRecurrence`: xp `(L, N, 4H)`, w_hh `(4H, H)`, h0, c0 `(N, H)` → ys, cs `(L, N, H)`, gates `(L, N, 4H)`. */
+/** `lstmRecurrence`: xp `(L, N, 4H)`, w_hh `(4H, H)`, b `(4H)`, h0, c0 `(N, H)` → ys, cs `(L, N, H)`, gates `(L, N, 4H)`. */
 export const lstmRecurrenceShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
-  results(layout(op, 4, ['xp', 'w_hh', 'h0', 'c0'], shapes, [seq(4), weight(4), state, state]), [seq(1), seq(1), seq(4)])
+  results(layout(op, 4, ['xp', 'w_hh', 'b', 'h0', 'c0'], shapes, [seq(4), weight(4), bias(4), state, state]), [
+    seq(1),
+    seq(1),
+    seq(4),
+  ])
 
-/** `lstmRecurrenceBackward`: gates, cs, c0, w_hh, dys, dh, dc → d gates `(L, N, 4H)`, dh0, dc0 `(N, H)`. */
+/** `lstmRecurrenceBackward`: gates, cs, c0, w_hh, dys, dh, dc → d gates `(L, N, 4H)`, dh0, dc0 `(N, H)`, db `(4H)`. */
 export const lstmRecurrenceBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
   results(
     layout(op, 4, ['gates', 'cs', 'c0', 'w_hh', 'dys', 'dh', 'dc'], shapes, [
@@ -95,18 +100,22 @@ export const lstmRecurrenceBackwardShape = (op: string, shapes: readonly Shape[]
       state,
       state,
     ]),
-    [seq(4), state, state],
+    [seq(4), state, state, bias(4)],
   )
 
-/** `gruRecurrence`: xp `(L, N, 3H)`, w_hh `(3H, H)`, b_hh `(3H)`, h0 `(N, H)` → ys `(L, N, H)`, hp `(L, N, 3H)`. */
+/** `gruRecurrence`: xp `(L, N, 3H)`, w_hh `(3H, H)`, b_ih, b_hh `(3H)`, h0 `(N, H)` → ys `(L, N, H)`, hp `(L, N, 3H)`. */
 export const gruRecurrenceShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
-  results(layout(op, 3, ['xp', 'w_hh', 'b_hh', 'h0'], shapes, [seq(3), weight(3), bias(3), state]), [seq(1), seq(3)])
+  results(layout(op, 3, ['xp', 'w_hh', 'b_ih', 'b_hh', 'h0'], shapes, [seq(3), weight(3), bias(3), bias(3), state]), [
+    seq(1),
+    seq(3),
+  ])
 
-/** `gruRecurrenceBackward`: xp, hp, ys, h0, w_hh, dys, dh → d xp, d hp `(L, N, 3H)`, dh0 `(N, H)`. */
+/** `gruRecurrenceBackward`: xp, b_ih, hp, ys, h0, w_hh, dys, dh → d xp, d hp `(L, N, 3H)`, dh0 `(N, H)`, d b_ih, d b_hh `(3H)`. */
 export const gruRecurrenceBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
   results(
-    layout(op, 3, ['xp', 'hp', 'ys', 'h0', 'w_hh', 'dys', 'dh'], shapes, [
+    layout(op, 3, ['xp', 'b_ih', 'hp', 'ys', 'h0', 'w_hh', 'dys', 'dh'], shapes, [
       seq(3),
+      bias(3),
       seq(3),
       seq(1),
       state,
@@ -114,5 +123,5 @@ export const gruRecurrenceBackwardShape = (op: string, shapes: readonly Shape[])
       seq(1),
       state,
     ]),
-    [seq(3), seq(3), state],
+    [seq(3), seq(3), state, bias(3), bias(3)],
   )

@@ -14,10 +14,17 @@ const rows = (x: Tensor): Tensor => reshape(x, [(x.shape[0] ?? 0) * (x.shape[1] 
 /** `aᵀ·b` summed over every step and batch row: `(L, N, A)`, `(L, N, B)` → `(A, B)`. */
 export const outer = (a: Tensor, b: Tensor): Tensor => matmul(rows(a), rows(b), { transposeA: true })
 
+/** The biases' cotangents `(G·H)` where a backward kernel has already summed them. */
+export interface BiasGrads {
+  readonly ih: Tensor
+  readonly hh: Tensor
+}
+
 /**
  * The weights' gradients from the cotangents of the input projection `dXp` and of the recurrent
  * pre-activations `dHp` (both `(L, N, G·H)`; the same tensor for LSTM, where one bias sum serves
- * both biases), the inputs `x` `(L, N, I)` and the previous states.
+ * both biases), the inputs `x` `(L, N, I)` and the previous states `hPrev` `(L, N, H)`; the bias
+ * gradients are `sums` when given, else summed here.
  */
 export const weightGrads = (
   w: CellParams,
@@ -26,9 +33,11 @@ export const weightGrads = (
   dHp: Tensor,
   hPrev: Tensor,
   dHr: Tensor | undefined,
+  sums?: BiasGrads,
 ): CellParams => {
-  const dbx = w.bias_ih === undefined ? undefined : sum(dXp, { axes: [0, 1] })
-  const dbh = w.bias_hh === undefined ? undefined : dHp === dXp && dbx !== undefined ? dbx : sum(dHp, { axes: [0, 1] })
+  const dbx = w.bias_ih === undefined ? undefined : (sums?.ih ?? sum(dXp, { axes: [0, 1] }))
+  const dbh =
+    w.bias_hh === undefined ? undefined : (sums?.hh ?? (dHp === dXp && dbx !== undefined ? dbx : sum(dHp, { axes: [0, 1] })))
   return {
     weight_ih: outer(dXp, x),
     weight_hh: outer(dHp, hPrev),

@@ -4,11 +4,11 @@
  * kernels (`backend-cpu`'s `cpuFast`) runs every step in one call, and every other backend runs
  * the primitives' composed definitions, step by step.
  *
- * Each layer is one `customVjp` node: forward, one input projection for every step, then the
- * recurrence primitive (LSTM: both biases folded into the projection, so a step is
- * `xp_t + h·W_hhᵀ`); backward, the backward primitive gives the projection's cotangent, then each
- * weight gradient is one product over the stacked sequence (`gradients.ts`), and the input's
- * cotangent is skipped when the input is a constant. The backward pass is written in
+ * Each layer is one `customVjp` node: forward, one input projection `x·W_ihᵀ` for every step,
+ * then the recurrence primitive, which adds the biases step by step (the LSTM's two as one sum);
+ * backward, the backward primitive gives the projection's cotangent and the biases' (summed in
+ * the kernel), then each weight gradient is one product over the stacked sequence
+ * (`gradients.ts`), and the input's cotangent is skipped when the input is a constant. The backward pass is written in
  * differentiable operations (the primitives have derivative rules), so grad of grad and `hvp`
  * through a layer stay exact. The stepwise layers of `sequence.ts` handle masks and projections.
  *
@@ -55,6 +55,7 @@ type GruRes = {
   readonly h0: Tensor
   readonly ys: Tensor
   readonly xp: Tensor
+  readonly bIh: Tensor
   readonly hp: Tensor
 }
 
@@ -71,20 +72,19 @@ const previous = (ys: Tensor, h0: Tensor, reverse: boolean): Tensor => {
     : concat([first, slice(ys, [0, 0, 0], [l - 1, n, h])], 0)
 }
 
-/** `x·W_ihᵀ` plus the given biases, `(L, N, G·H)`. */
-const project = (x: Tensor, w: CellParams, biases: readonly (Tensor | undefined)[]): Tensor => {
-  const present = biases.filter((b): b is Tensor => b !== undefined)
-  const p = matmul(x, w.weight_ih, { transposeB: true })
-  if (present.length === 0) return p
-  return add(
-    p,
-    present.reduce((a, b) => add(a, b)),
-  )
-}
+/** `x·W_ihᵀ` `(L, N, G·H)`: every step's input projection, without biases. */
+const project = (x: Tensor, w: CellParams): Tensor => matmul(x, w.weight_ih, { transposeB: true })
+
+/** A bias `(G·H)`, zeros when the layer has none. */
+const biasOr = (b: Tensor | undefined, w: CellParams): Tensor =>
+  b ?? zeros([w.weight_hh.shape[0] ?? 0], { dtype: w.weight_hh.dtype, backend: w.weight_hh.backend })
+
+/** The LSTM's two biases as one `(4H)` (they always appear summed). */
+const lstmBias = (w: CellParams): Tensor =>
+  w.bias_ih !== undefined && w.bias_hh !== undefined ? add(w.bias_ih, w.bias_hh) : biasOr(w.bias_ih ?? w.bias_hh, w)
 
 const lstmForward = (reverse: boolean, [x, h0, c0, w]: LstmArgs): readonly [LstmOut, LstmRes] => {
-  const xp = project(x, w, [w.bias_ih, w.bias_hh])
-  const [ys, cs, gates] = lstmRecurrence(xp, w.weight_hh, h0, c0, { reverse })
+  const [ys, cs, gates] = lstmRecurrence(project(x, w), w.weight_hh, lstmBias(w), h0, c0, { reverse })
   return [
     { ys, h: last(ys, reverse), c: last(cs, reverse) },
     { x, w, h0, c0, ys, cs, gates },
@@ -92,8 +92,8 @@ const lstmForward = (reverse: boolean, [x, h0, c0, w]: LstmArgs): readonly [Lstm
 }
 
 const lstmBackward = (reverse: boolean, r: LstmRes, ct: LstmOut, wanted: readonly boolean[]): LstmArgs => {
-  const [dG, dh0, dc0] = lstmRecurrenceBackward(r.gates, r.cs, r.c0, r.w.weight_hh, ct.ys, ct.h, ct.c, { reverse })
-  const grads = weightGrads(r.w, r.x, dG, dG, previous(r.ys, r.h0, reverse), undefined)
+  const [dG, dh0, dc0, db] = lstmRecurrenceBackward(r.gates, r.cs, r.c0, r.w.weight_hh, ct.ys, ct.h, ct.c, { reverse })
+  const grads = weightGrads(r.w, r.x, dG, dG, previous(r.ys, r.h0, reverse), undefined, { ih: db, hh: db })
   return [inputGrad(r.w, r.x, dG, wanted[0] === true), dh0, dc0, grads]
 }
 
@@ -115,18 +115,18 @@ export const lstmRecurrent = (reverse: boolean): ((...args: LstmArgs) => LstmOut
   )
 
 const gruForward = (reverse: boolean, [x, h0, w]: GruArgs): readonly [GruOut, GruRes] => {
-  const xp = project(x, w, [w.bias_ih])
-  const bHh = w.bias_hh ?? zeros([w.weight_hh.shape[0] ?? 0], { dtype: xp.dtype, backend: xp.backend })
-  const [ys, hp] = gruRecurrence(xp, w.weight_hh, bHh, h0, { reverse })
+  const xp = project(x, w)
+  const bIh = biasOr(w.bias_ih, w)
+  const [ys, hp] = gruRecurrence(xp, w.weight_hh, bIh, biasOr(w.bias_hh, w), h0, { reverse })
   return [
     { ys, h: last(ys, reverse) },
-    { x, w, h0, ys, xp, hp },
+    { x, w, h0, ys, xp, bIh, hp },
   ]
 }
 
 const gruBackward = (reverse: boolean, r: GruRes, ct: GruOut, wanted: readonly boolean[]): GruArgs => {
-  const [dXp, dHp, dh0] = gruRecurrenceBackward(r.xp, r.hp, r.ys, r.h0, r.w.weight_hh, ct.ys, ct.h, { reverse })
-  const grads = weightGrads(r.w, r.x, dXp, dHp, previous(r.ys, r.h0, reverse), undefined)
+  const [dXp, dHp, dh0, ih, hh] = gruRecurrenceBackward(r.xp, r.bIh, r.hp, r.ys, r.h0, r.w.weight_hh, ct.ys, ct.h, { reverse })
+  const grads = weightGrads(r.w, r.x, dXp, dHp, previous(r.ys, r.h0, reverse), undefined, { ih, hh })
   return [inputGrad(r.w, r.x, dXp, wanted[0] === true), dh0, grads]
 }
 

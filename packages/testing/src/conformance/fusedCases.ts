@@ -98,7 +98,8 @@ const widths: { readonly [K in GateKernel]: readonly number[] } = {
  * bias `(G·H)`. The weight is bounded by 1/H, so that |h·W_hhᵀ| ≤ 1 and a step is at most about
  * 2-Lipschitz in its state: an error of e in a state grows to at most about 2^L·e, and each step
  * adds at most about (12 + H)·ε·S (the gates, and the product's k·ε·Σ|a·b| with Σ|a·b| ≤ 1). Hence
- * the tolerance scale S·(H + 1)·2^L; a wrong gate, order or direction is off by a fraction of S.
+ * the tolerance scale S·(H + 1)·2^L, times L·N for the bias cotangents (sums over L·N rows); a
+ * wrong gate, order or direction is off by a fraction of S.
  */
 const recurrenceOperands = (kernel: RecurrenceKernel, l: number, n: number, h: number): readonly (readonly [Shape, number])[] => {
   const w = 1 / h
@@ -107,6 +108,7 @@ const recurrenceOperands = (kernel: RecurrenceKernel, l: number, n: number, h: n
       return [
         [[l, n, 4 * h], 4],
         [[4 * h, h], w],
+        [[4 * h], 1],
         [[n, h], 1],
         [[n, h], 2],
       ]
@@ -125,11 +127,13 @@ const recurrenceOperands = (kernel: RecurrenceKernel, l: number, n: number, h: n
         [[l, n, 3 * h], 4],
         [[3 * h, h], w],
         [[3 * h], 1],
+        [[3 * h], 1],
         [[n, h], 1],
       ]
     case 'gruRecurrenceBackward':
       return [
         [[l, n, 3 * h], 4],
+        [[3 * h], 1],
         [[l, n, 3 * h], 4],
         [[l, n, h], 1],
         [[n, h], 1],
@@ -188,7 +192,7 @@ export const fusedCasesOf = (
               operandOf(shape, dtype, { bound: Math.max(1, bound), specials: false }).map((x) => scaled(x, Math.min(1, bound))),
             ),
           )
-          .map((inputs) => caseOf(kernel, dtype, inputs, reverse, (h + 1) * 2 ** l)),
+          .map((inputs) => caseOf(kernel, dtype, inputs, reverse, (h + 1) * 2 ** l * Math.max(1, l * n))),
       )
   const arbitrary = (kernel: FusedKernelName): fc.Arbitrary<FusedCase> =>
     !isGate(kernel)
@@ -218,17 +222,17 @@ export const fusedCasesOf = (
 
 /** The composed definition of `kernel` on `xs` (tensors of the reference backend), result by result. */
 const composed = (kernel: FusedKernelName, xs: readonly Tensor[], reverse: boolean): readonly Tensor[] => {
-  const [a, b, c, d, e, f, g] = xs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]
+  const [a, b, c, d, e, f, g, h] = xs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]
   const o = { reverse }
   switch (kernel) {
     case 'lstmRecurrence':
-      return composedLstmRecurrence(a, b, c, d, o)
+      return composedLstmRecurrence(a, b, c, d, e, o)
     case 'lstmRecurrenceBackward':
       return composedLstmRecurrenceBackward(a, b, c, d, e, f, g, o)
     case 'gruRecurrence':
-      return composedGruRecurrence(a, b, c, d, o)
+      return composedGruRecurrence(a, b, c, d, e, o)
     case 'gruRecurrenceBackward':
-      return composedGruRecurrenceBackward(a, b, c, d, e, f, g, o)
+      return composedGruRecurrenceBackward(a, b, c, d, e, f, g, h, o)
     case 'lstmGates':
       return composedLstmGates(a, b)
     case 'lstmGatesBackward':
@@ -258,16 +262,16 @@ export const composedResult = (reference: Backend, c: FusedCase): readonly Reado
 /** The candidate's kernel `c.kernel` on the case's inputs, its results as a list; `undefined` if absent. */
 const runFused = (candidate: Backend, c: FusedCase): readonly ReadonlyData[] | undefined => {
   const k = candidate.fused
-  const [a, b, x, d, e, f, g] = c.inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand]
+  const [a, b, x, d, e, f, g, h] = c.inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand, Operand]
   switch (c.kernel) {
     case 'lstmRecurrence':
-      return k?.lstmRecurrence?.(a, b, x, d, c.reverse)
+      return k?.lstmRecurrence?.(a, b, x, d, e, c.reverse)
     case 'lstmRecurrenceBackward':
       return k?.lstmRecurrenceBackward?.(a, b, x, d, e, f, g, c.reverse)
     case 'gruRecurrence':
-      return k?.gruRecurrence?.(a, b, x, d, c.reverse)
+      return k?.gruRecurrence?.(a, b, x, d, e, c.reverse)
     case 'gruRecurrenceBackward':
-      return k?.gruRecurrenceBackward?.(a, b, x, d, e, f, g, c.reverse)
+      return k?.gruRecurrenceBackward?.(a, b, x, d, e, f, g, h, c.reverse)
     case 'lstmGates':
       return k?.lstmGates?.(a, b)
     case 'lstmGatesBackward':
