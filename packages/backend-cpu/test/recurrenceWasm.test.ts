@@ -67,69 +67,75 @@ const composed = <const T extends readonly R.Tensor[]>(ts: T): { readonly [K in 
   ts.map((t) => onto(t, composing)) as { readonly [K in keyof T]: R.Tensor }
 
 describe('in float32 the kernels give the bits of the composition on cpuFast', () => {
-  test.prop([sizes], { seed, numRuns: 40 })('LSTM forward and backward', ({ l, n, h, reverse, salt }) => {
-    const inputs = [
-      spread([l, n, 4 * h], salt, 0, 2),
-      spread([4 * h, h], salt, 1, 1 / Math.sqrt(h)),
-      spread([4 * h], salt, 7),
-      spread([n, h], salt, 2),
-      spread([n, h], salt, 3),
-    ] as const
-    const [ys, cs, gates] = R.lstmRecurrence(...inputs, { reverse })
-    expect(bits([ys, cs, gates])).toEqual(bits(R.lstmRecurrence(...composed(inputs), { reverse })))
-    const args = [
-      gates,
-      cs,
-      inputs[4],
-      inputs[1],
-      spread([l, n, h], salt, 4),
-      spread([n, h], salt, 5),
-      spread([n, h], salt, 6),
-    ] as const
-    const back = R.lstmRecurrenceBackward(...args, { reverse })
-    expect(bits(back)).toEqual(bits(R.lstmRecurrenceBackward(...composed(args), { reverse })))
-  })
+  test.prop([sizes], { seed, numRuns: 40 })(
+    'LSTM forward (with and without residuals) and backward',
+    ({ l, n, h, reverse, salt }) => {
+      const i = 1 + (salt % 7)
+      const inputs = [
+        spread([l, n, i], salt, 0, 2),
+        spread([4 * h, i], salt, 8, 1 / Math.sqrt(i)),
+        spread([4 * h, h], salt, 1, 1 / Math.sqrt(h)),
+        spread([4 * h], salt, 7),
+        spread([n, h], salt, 2),
+        spread([n, h], salt, 3),
+      ] as const
+      const [ys, cs, gates] = R.lstmRecurrence(...inputs, { reverse })
+      expect(bits([ys, cs, gates])).toEqual(bits(R.lstmRecurrence(...composed(inputs), { reverse })))
+      const light = R.lstmRecurrence(...inputs, { reverse, residuals: false })
+      expect(bits(light)).toEqual(bits(R.lstmRecurrence(...composed(inputs), { reverse, residuals: false })))
+      const args = [
+        gates,
+        cs,
+        inputs[5],
+        inputs[2],
+        spread([l, n, h], salt, 4),
+        spread([n, h], salt, 5),
+        spread([n, h], salt, 6),
+      ] as const
+      const back = R.lstmRecurrenceBackward(...args, { reverse })
+      expect(bits(back)).toEqual(bits(R.lstmRecurrenceBackward(...composed(args), { reverse })))
+    },
+  )
 
-  test.prop([sizes], { seed, numRuns: 40 })('GRU forward and backward', ({ l, n, h, reverse, salt }) => {
-    const inputs = [
-      spread([l, n, 3 * h], salt, 0, 2),
-      spread([3 * h, h], salt, 1, 1 / Math.sqrt(h)),
-      spread([3 * h], salt, 7),
-      spread([3 * h], salt, 2),
-      spread([n, h], salt, 3),
-    ] as const
-    const [ys, hp] = R.gruRecurrence(...inputs, { reverse })
-    expect(bits([ys, hp])).toEqual(bits(R.gruRecurrence(...composed(inputs), { reverse })))
-    const args = [
-      inputs[0],
-      inputs[2],
-      hp,
-      ys,
-      inputs[4],
-      inputs[1],
-      spread([l, n, h], salt, 4),
-      spread([n, h], salt, 5),
-    ] as const
-    const back = R.gruRecurrenceBackward(...args, { reverse })
-    expect(bits(back)).toEqual(bits(R.gruRecurrenceBackward(...composed(args), { reverse })))
-  })
+  test.prop([sizes], { seed, numRuns: 40 })(
+    'GRU forward (with and without residuals) and backward',
+    ({ l, n, h, reverse, salt }) => {
+      const i = 1 + (salt % 7)
+      const inputs = [
+        spread([l, n, i], salt, 0, 2),
+        spread([3 * h, i], salt, 8, 1 / Math.sqrt(i)),
+        spread([3 * h, h], salt, 1, 1 / Math.sqrt(h)),
+        spread([3 * h], salt, 7),
+        spread([3 * h], salt, 2),
+        spread([n, h], salt, 3),
+      ] as const
+      const [ys, xb, hp] = R.gruRecurrence(...inputs, { reverse })
+      expect(bits([ys, xb, hp])).toEqual(bits(R.gruRecurrence(...composed(inputs), { reverse })))
+      const light = R.gruRecurrence(...inputs, { reverse, residuals: false })
+      expect(bits(light)).toEqual(bits(R.gruRecurrence(...composed(inputs), { reverse, residuals: false })))
+      const args = [xb, hp, ys, inputs[5], inputs[2], spread([l, n, h], salt, 4), spread([n, h], salt, 5)] as const
+      const back = R.gruRecurrenceBackward(...args, { reverse })
+      expect(bits(back)).toEqual(bits(R.gruRecurrenceBackward(...composed(args), { reverse })))
+    },
+  )
 })
 
 describe('kept weights', () => {
   it('a weight kept packed across calls gives the same bits; another weight of its shape is not confused with it', () => {
     const [l, n, h] = [6, 8, 64]
-    const xp = spread([l, n, 4 * h], 1, 0, 2)
+    const x = spread([l, n, 16], 1, 0, 2)
+    const wi = spread([4 * h, 16], 1, 8, 0.25)
     const b = spread([4 * h], 1, 7)
     const [h0, c0] = [spread([n, h], 1, 2), spread([n, h], 1, 3)]
     const w1 = spread([4 * h, h], 1, 1, 0.1)
     const w2 = spread([4 * h, h], 2, 1, 0.1)
-    const first = bits(R.lstmRecurrence(xp, w1, b, h0, c0))
+    const first = bits(R.lstmRecurrence(x, wi, w1, b, h0, c0))
     // the second and third sightings of w1 use its kept packed copy
-    expect(bits(R.lstmRecurrence(xp, w1, b, h0, c0))).toEqual(first)
-    expect(bits(R.lstmRecurrence(xp, w1, b, h0, c0))).toEqual(first)
-    const other = bits(R.lstmRecurrence(xp, w2, b, h0, c0))
+    expect(bits(R.lstmRecurrence(x, wi, w1, b, h0, c0))).toEqual(first)
+    expect(bits(R.lstmRecurrence(x, wi, w1, b, h0, c0))).toEqual(first)
+    const other = bits(R.lstmRecurrence(x, wi, w2, b, h0, c0))
     expect(other).not.toEqual(first)
-    expect(bits(R.lstmRecurrence(xp, w2, b, h0, c0))).toEqual(other)
-    expect(bits(R.lstmRecurrence(xp, onto(w1, cpuFast), b, h0, c0))).toEqual(first)
+    expect(bits(R.lstmRecurrence(x, wi, w2, b, h0, c0))).toEqual(other)
+    expect(bits(R.lstmRecurrence(x, wi, onto(w1, cpuFast), b, h0, c0))).toEqual(first)
   })
 })

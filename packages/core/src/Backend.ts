@@ -289,20 +289,23 @@ export interface FusedKernels {
     ct: Operand,
   ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h: ReadonlyData]
   /**
-   * A whole LSTM recurrence (core's `lstmRecurrence`, whose composed definition fixes the order
-   * of operations: per step `gates_t = (xp_t + h·W_hhᵀ) + b`, then `lstmGates`): `xp`
-   * `(L, N, 4H)`, `wHh` `(4H, H)`, `b` `(4H)`, `h0`, `c0` `(N, H)`; step t follows step t − 1
-   * (t + 1 when `reverse`). Results `[ys (L, N, H), cs (L, N, H), gates (L, N, 4H)]`. This and
-   * the three recurrence kernels below may return `undefined` for operands they do not take (say
-   * float64); core then runs the composed definition.
+   * A whole LSTM recurrence (core's `lstmRecurrence`, whose composed definition fixes the order of
+   * operations: `xp = x·W_ihᵀ` in one product, then per step `gates_t = (xp_t + h·W_hhᵀ) + b` and
+   * `lstmGates`): `x` `(L, N, I)`, `wIh` `(4H, I)`, `wHh` `(4H, H)`, `b` `(4H)`, `h0`, `c0`
+   * `(N, H)`; step t follows step t − 1 (t + 1 when `reverse`). Results `[ys (L, N, H),
+   * cs (L, N, H), gates (L, N, 4H)]`, or without `residuals` `[ys, c_final (1, N, H),
+   * (0, N, 4H)]`. This and the three recurrence kernels below may return `undefined` for operands
+   * they do not take (say float64); core then runs the composed definition.
    */
   readonly lstmRecurrence?: (
-    xp: Operand,
+    x: Operand,
+    wIh: Operand,
     wHh: Operand,
     b: Operand,
     h0: Operand,
     c0: Operand,
     reverse: boolean,
+    residuals: boolean,
   ) => readonly [ys: ReadonlyData, cs: ReadonlyData, gates: ReadonlyData] | undefined
   /**
    * The backward pass of `lstmRecurrence` (core's `lstmRecurrenceBackward`): `gates`
@@ -321,27 +324,30 @@ export interface FusedKernels {
     reverse: boolean,
   ) => readonly [gates: ReadonlyData, h0: ReadonlyData, c0: ReadonlyData, b: ReadonlyData] | undefined
   /**
-   * A whole reset-after GRU recurrence (core's `gruRecurrence`: per step
-   * `hp_t = h·W_hhᵀ + b_hh`, then `gruGates(xp_t + b_ih, hp_t, h)`): `xp` `(L, N, 3H)`, `wHh`
-   * `(3H, H)`, `bIh`, `bHh` `(3H)`, `h0` `(N, H)`. Results `[ys (L, N, H), hp (L, N, 3H)]`.
+   * A whole reset-after GRU recurrence (core's `gruRecurrence`: `xp = x·W_ihᵀ` in one product,
+   * then per step `xb_t = xp_t + b_ih`, `hp_t = h·W_hhᵀ + b_hh`, `gruGates(xb_t, hp_t, h)`): `x`
+   * `(L, N, I)`, `wIh` `(3H, I)`, `wHh` `(3H, H)`, `bIh`, `bHh` `(3H)`, `h0` `(N, H)`. Results
+   * `[ys (L, N, H), xb (L, N, 3H), hp (L, N, 3H)]`, or without `residuals` `xb` and `hp`
+   * `(0, N, 3H)`.
    */
   readonly gruRecurrence?: (
-    xp: Operand,
+    x: Operand,
+    wIh: Operand,
     wHh: Operand,
     bIh: Operand,
     bHh: Operand,
     h0: Operand,
     reverse: boolean,
-  ) => readonly [ys: ReadonlyData, hp: ReadonlyData] | undefined
+    residuals: boolean,
+  ) => readonly [ys: ReadonlyData, xb: ReadonlyData, hp: ReadonlyData] | undefined
   /**
-   * The backward pass of `gruRecurrence` (core's `gruRecurrenceBackward`): `xp` `(L, N, 3H)`,
-   * `bIh` `(3H)`, `hp` `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `wHh` `(3H, H)`, `dys`
-   * `(L, N, H)`, `dh` `(N, H)`. Results `[d xp (L, N, 3H), d hp (L, N, 3H), dh0 (N, H),
-   * d b_ih (3H), d b_hh (3H)]`, the bias cotangents being the sums of d xp and d hp.
+   * The backward pass of `gruRecurrence` (core's `gruRecurrenceBackward`): `xb`, `hp`
+   * `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `wHh` `(3H, H)`, `dys` `(L, N, H)`, `dh`
+   * `(N, H)`. Results `[d xb (L, N, 3H), d hp (L, N, 3H), dh0 (N, H), d b_ih (3H), d b_hh (3H)]`,
+   * the bias cotangents being the sums of d xb and d hp over steps and batch.
    */
   readonly gruRecurrenceBackward?: (
-    xp: Operand,
-    bIh: Operand,
+    xb: Operand,
     hp: Operand,
     ys: Operand,
     h0: Operand,
@@ -349,5 +355,5 @@ export interface FusedKernels {
     dys: Operand,
     dh: Operand,
     reverse: boolean,
-  ) => readonly [xp: ReadonlyData, hp: ReadonlyData, h0: ReadonlyData, bIh: ReadonlyData, bHh: ReadonlyData] | undefined
+  ) => readonly [xb: ReadonlyData, hp: ReadonlyData, h0: ReadonlyData, bIh: ReadonlyData, bHh: ReadonlyData] | undefined
 }

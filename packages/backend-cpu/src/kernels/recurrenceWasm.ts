@@ -4,11 +4,13 @@
  * WebAssembly memory, with no allocation and no copy per step; float64 ones run step by step as
  * core's composed definition (the kernels return `undefined` for them).
  *
- * float32: the operands are copied in once, the recurrent weight is packed once for the whole
- * sequence (or found packed from an earlier call, `keptOperands.ts`), then each step is one
- * product on the packed weight (`gemmPacked`; the unpacked path for fewer than four rows), one
- * float32 sum (`assembly/recurrence.ts`) and one gate kernel call (`assembly/gates.ts`), each
- * reading the previous step's results where they lie; the results are copied out at the end.
+ * float32: the operands are copied in once and the weights packed once for the whole sequence (or
+ * found packed from an earlier call, `keptOperands.ts`); the forward kernels first project every
+ * step's input in one product; then each step is one product on the packed recurrent weight
+ * (`gemmPacked`; the unpacked path for fewer than four rows), float32 sums with the projection and
+ * biases (`assembly/recurrence.ts`) and one gate kernel call (`assembly/gates.ts`), each reading
+ * the previous step's results where they lie; the results are copied out at the end (without
+ * residuals, only the outputs and the final state).
  * These are the kernels `cpuFast` runs for the composed definition, in the same order, so the
  * results are the same as core's composed definition on `cpuFast`.
  *
@@ -17,7 +19,7 @@
 import type { FusedKernels, Operand, ReadonlyData } from '@recur/core'
 import { keptCopy, keptPacked } from './keptOperands.js'
 import { usesWasm } from './matmulCpu.js'
-import { align16, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
+import { align16, keptGenerationNow, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
 
 type WasmFn = (...args: number[]) => number
 
@@ -63,40 +65,69 @@ const arena = () => {
   }
 }
 
+/** A weight used as the right operand of products `(rows × k)·(k × n)`; `transposeB`: it is `(n, k)`. */
+interface WeightUse {
+  readonly w: Operand
+  readonly rows: number
+  readonly k: number
+  readonly n: number
+  readonly transposeB: boolean
+}
+
+/** How `matmulFast` sums such a product: float32 on the WebAssembly kernel, float64 where it leaves it to JavaScript. */
+const modeOf = (u: WeightUse): WasmMode => (usesWasm(u.rows, u.n, u.k) ? WasmMode.f32Sums : WasmMode.f32)
+
+const stridesOf = (u: WeightUse): readonly [number, number] => (u.transposeB ? [1, u.k] : [u.n, 1])
+
+const keptFor = (u: WeightUse): number | undefined => {
+  const [brs, bcs] = stridesOf(u)
+  return u.rows < wasm.packedMinRows ? keptCopy(u.w) : keptPacked(u.w, modeOf(u), { brs, bcs, k: u.k, n: u.n })
+}
+
 /**
- * The recurrent weight as the right operand of every step's product `(rows × k)·(k × n)`: kept
- * from an earlier call, or packed (copied, for thin products) into the arena for this call.
- * `transposeB`: the weight `(n, k)` is used as its transpose.
+ * The weights of a call, each kept from an earlier call or packed (copied, for thin products)
+ * into the arena for this call, then the arena itself: `mem` for the caller's blocks, `load` to
+ * copy and pack what was not kept once the memory is ready, and one product function per weight
+ * (`out = A·B`, A `(rows × k)` row-major at byte address `a`).
  */
-const weightOperand = (w: Operand, rows: number, k: number, n: number, transposeB: boolean) => {
-  const [brs, bcs] = transposeB ? [1, k] : [n, 1]
-  const thin = rows < wasm.packedMinRows
-  // as `matmulFast` sums: float32 on the WebAssembly kernel, float64 for products it leaves to JavaScript
-  const mode = usesWasm(rows, n, k) ? WasmMode.f32Sums : WasmMode.f32
-  const kept = thin ? keptCopy(w) : keptPacked(w, mode, { brs, bcs, k, n })
+const weights = (uses: readonly WeightUse[]) => {
+  const generation = keptGenerationNow()
+  const found = uses.map(keptFor)
+  // keeping a later weight may have recycled the kept region under an earlier one: keep none then
+  const kept = keptGenerationNow() === generation ? found : uses.map(() => undefined)
   const mem = arena()
-  const raw = kept === undefined ? mem.take(4 * w.data.length) : 0
-  const packed = kept === undefined && !thin ? mem.take(wasm.packedBytes(mode, k, n)) : 0
-  const work = mem.take(wasm.workBytes(mode, rows, n, k))
-  const scratch = mem.take(wasm.scratchBytes(mode, rows, n))
+  const parts = uses.map((u, i) => {
+    const mode = modeOf(u)
+    const thin = u.rows < wasm.packedMinRows
+    const own = kept[i] === undefined
+    const raw = own ? mem.take(4 * u.w.data.length) : 0
+    const packed = own && !thin ? mem.take(wasm.packedBytes(mode, u.k, u.n)) : 0
+    const work = mem.take(wasm.workBytes(mode, u.rows, u.n, u.k))
+    const scratch = mem.take(wasm.scratchBytes(mode, u.rows, u.n))
+    const [brs, bcs] = stridesOf(u)
+    const at = kept[i] ?? (thin ? raw : packed)
+    return {
+      load: (f32: Float32Array): void => {
+        if (!own) return
+        put(f32, raw, u.w.data)
+        if (!thin) wasm.packAll(mode, raw, brs, bcs, u.k, u.n, packed)
+      },
+      product: (a: number, out: number): void => {
+        if (!thin) wasm.gemmPacked(mode, a, u.k, 1, at, u.rows, u.n, u.k, work, scratch, out)
+        else wasm.gemm(mode, a, u.k, 1, at, brs, bcs, u.rows, u.n, u.k, work, scratch, out)
+      },
+    }
+  })
   return {
     mem,
-    /** Copies/packs the weight if it was not kept; call once the memory is ready. */
     load: (f32: Float32Array): void => {
-      if (kept !== undefined) return
-      f32.set(
-        w.data instanceof Float32Array ? w.data : Float32Array.from({ length: w.data.length }, (_, i) => w.data[i] ?? 0),
-        raw / 4,
-      )
-      if (!thin) wasm.packAll(mode, raw, brs, bcs, k, n, packed)
+      for (const p of parts) p.load(f32)
     },
-    /** `out = A·B` for A `(rows × k)` row-major at `a`. */
-    product: (a: number, out: number): void => {
-      if (!thin) wasm.gemmPacked(mode, a, k, 1, kept ?? packed, rows, n, k, work, scratch, out)
-      else wasm.gemm(mode, a, k, 1, kept ?? raw, brs, bcs, rows, n, k, work, scratch, out)
-    },
+    products: parts.map((p) => p.product),
   }
 }
+
+type Product = (a: number, out: number) => void
 
 /** Copies `data` into the float view at byte address `at`. */
 const put = (f32: Float32Array, at: number, data: ReadonlyData): void => {
@@ -107,11 +138,11 @@ const put = (f32: Float32Array, at: number, data: ReadonlyData): void => {
 /** A fresh copy of `count` floats from byte address `at`. */
 const out = (f32: Float32Array, at: number, count: number): Float32Array => f32.slice(at / 4, at / 4 + count)
 
-/** Sizes of a recurrence from its sequence operand `(L, N, G·H)` and state `(N, H)`. */
+/** Sizes of a recurrence from a sequence operand `(L, N, ·)` and a state `(N, H)`. */
 const sizes = (seq: Operand, state: Operand) => {
-  const [l = 0, n = 0] = seq.shape
+  const [l = 0, n = 0, i = 0] = seq.shape
   const h = state.shape[1] ?? 0
-  return { l, n, h }
+  return { l, n, h, i }
 }
 
 /** Lays out float32 blocks of the given element counts; returns their byte addresses, in order. */
@@ -123,40 +154,59 @@ const load = (f32: Float32Array, pairs: readonly (readonly [number, Operand])[])
   for (const [at, x] of pairs) put(f32, at, x.data)
 }
 
-const lstm32 = (xp: Operand, wHh: Operand, b: Operand, h0: Operand, c0: Operand, reverse: boolean) => {
-  const { l, n, h } = sizes(xp, h0)
+const lstm32 = (
+  x: Operand,
+  wIh: Operand,
+  wHh: Operand,
+  b: Operand,
+  h0: Operand,
+  c0: Operand,
+  reverse: boolean,
+  residuals: boolean,
+) => {
+  const { l, n, h, i } = sizes(x, h0)
   const [state, width] = [n * h, 4 * n * h]
-  const w = weightOperand(wHh, n, h, 4 * h, true)
-  const [xA, bA, hA, cA, ysA, csA, gA, tmp] = blocks(w.mem, [
+  const w = weights([
+    { w: wIh, rows: l * n, k: i, n: 4 * h, transposeB: true },
+    { w: wHh, rows: n, k: h, n: 4 * h, transposeB: true },
+  ])
+  const [project, recur] = w.products as [Product, Product]
+  const kept = residuals ? l : 1
+  const [xA, xp, bA, hA, cA, ysA, csA, gA, tmp] = blocks(w.mem, [
+    l * n * i,
     l * width,
     4 * h,
     state,
     state,
     l * state,
-    l * state,
-    l * width,
+    (kept + 1) * state,
+    kept * width,
     width,
   ])
   const f32 = w.mem.ready('lstmRecurrence')
   w.load(f32)
   load(f32, [
-    [xA, xp],
+    [xA, x],
     [bA, b],
     [hA, h0],
     [cA, c0],
   ])
+  if (l > 0) project(xA, xp)
   const k = step()
   let [hPrev, cPrev] = [hA, cA]
-  for (const t of order(l, reverse)) {
-    const g = gA + 4 * t * width
-    w.product(hPrev, tmp)
-    k.add(xA + 4 * t * width, tmp, g, width)
+  for (const [s, t] of order(l, reverse).entries()) {
+    // without residuals one gate block, and two cell-state blocks in turn
+    const g = gA + 4 * (residuals ? t : 0) * width
+    const ct = csA + 4 * (residuals ? t : s % 2) * state
+    recur(hPrev, tmp)
+    k.add(xp + 4 * t * width, tmp, g, width)
     k.addRow(g, bA, g, n, 4 * h)
-    const [ht, ct] = [ysA + 4 * t * state, csA + 4 * t * state]
+    const ht = ysA + 4 * t * state
     k.lstm(g, cPrev, ht, ct, h, n)
     ;[hPrev, cPrev] = [ht, ct]
   }
-  return [out(f32, ysA, l * state), out(f32, csA, l * state), out(f32, gA, l * width)] as const
+  const cells = residuals ? out(f32, csA, l * state) : out(f32, cPrev, state)
+  return [out(f32, ysA, l * state), cells, residuals ? out(f32, gA, l * width) : new Float32Array(0)] as const
 }
 
 const lstmBackward32 = (
@@ -171,7 +221,8 @@ const lstmBackward32 = (
 ) => {
   const { l, n, h } = sizes(gates, c0)
   const [state, width] = [n * h, 4 * n * h]
-  const w = weightOperand(wHh, n, 4 * h, h, false)
+  const w = weights([{ w: wHh, rows: n, k: 4 * h, n: h, transposeB: false }])
+  const [product] = w.products as [Product]
   const [gA, csA, c0A, dyA, dhA, dcA, dcB, dhn, dG, db, acc] = blocks(w.mem, [
     l * width,
     l * state,
@@ -204,43 +255,67 @@ const lstmBackward32 = (
     k.add(dhA, dyA + 4 * t * state, dhn, state)
     const dg = dG + 4 * t * width
     k.lstmBackward(gA + 4 * t * width, prev, dhn, dcNow, dg, dcNext, h, n)
-    w.product(dg, dhA)
+    product(dg, dhA)
     ;[dcNow, dcNext] = [dcNext, dcNow]
   }
   k.sumRows(dG, l * n, 4 * h, acc, db)
   return [out(f32, dG, l * width), out(f32, dhA, state), out(f32, dcNow, state), out(f32, db, 4 * h)] as const
 }
 
-const gru32 = (xp: Operand, wHh: Operand, bIh: Operand, bHh: Operand, h0: Operand, reverse: boolean) => {
-  const { l, n, h } = sizes(xp, h0)
+const gru32 = (
+  x: Operand,
+  wIh: Operand,
+  wHh: Operand,
+  bIh: Operand,
+  bHh: Operand,
+  h0: Operand,
+  reverse: boolean,
+  residuals: boolean,
+) => {
+  const { l, n, h, i } = sizes(x, h0)
   const [state, width] = [n * h, 3 * n * h]
-  const w = weightOperand(wHh, n, h, 3 * h, true)
-  const [xA, biA, bhA, hA, ysA, hpA, xb] = blocks(w.mem, [l * width, 3 * h, 3 * h, state, l * state, l * width, width])
+  const w = weights([
+    { w: wIh, rows: l * n, k: i, n: 3 * h, transposeB: true },
+    { w: wHh, rows: n, k: h, n: 3 * h, transposeB: true },
+  ])
+  const [project, recur] = w.products as [Product, Product]
+  const kept = residuals ? l : 1
+  const [xA, xp, biA, bhA, hA, ysA, xbA, hpA] = blocks(w.mem, [
+    l * n * i,
+    l * width,
+    3 * h,
+    3 * h,
+    state,
+    l * state,
+    kept * width,
+    kept * width,
+  ])
   const f32 = w.mem.ready('gruRecurrence')
   w.load(f32)
   load(f32, [
-    [xA, xp],
+    [xA, x],
     [biA, bIh],
     [bhA, bHh],
     [hA, h0],
   ])
+  if (l > 0) project(xA, xp)
   const k = step()
   let hPrev = hA
   for (const t of order(l, reverse)) {
-    const hp = hpA + 4 * t * width
-    w.product(hPrev, hp)
+    const [xb, hp] = [xbA + 4 * (residuals ? t : 0) * width, hpA + 4 * (residuals ? t : 0) * width]
+    recur(hPrev, hp)
     k.addRow(hp, bhA, hp, n, 3 * h)
-    k.addRow(xA + 4 * t * width, biA, xb, n, 3 * h)
+    k.addRow(xp + 4 * t * width, biA, xb, n, 3 * h)
     const ht = ysA + 4 * t * state
     k.gru(xb, hp, hPrev, ht, h, n)
     hPrev = ht
   }
-  return [out(f32, ysA, l * state), out(f32, hpA, l * width)] as const
+  const saved = (at: number) => (residuals ? out(f32, at, l * width) : new Float32Array(0))
+  return [out(f32, ysA, l * state), saved(xbA), saved(hpA)] as const
 }
 
 const gruBackward32 = (
-  xp: Operand,
-  bIh: Operand,
+  xb: Operand,
   hp: Operand,
   ys: Operand,
   h0: Operand,
@@ -249,12 +324,12 @@ const gruBackward32 = (
   dh: Operand,
   reverse: boolean,
 ) => {
-  const { l, n, h } = sizes(xp, h0)
+  const { l, n, h } = sizes(xb, h0)
   const [state, width] = [n * h, 3 * n * h]
-  const w = weightOperand(wHh, n, 3 * h, h, false)
-  const [xA, biA, hpA, ysA, h0A, dyA, dhA, dhn, direct, xb, dX, dHp, dbi, dbh, acc] = blocks(w.mem, [
+  const w = weights([{ w: wHh, rows: n, k: 3 * h, n: h, transposeB: false }])
+  const [product] = w.products as [Product]
+  const [xA, hpA, ysA, h0A, dyA, dhA, dhn, direct, dX, dHp, dbi, dbh, acc] = blocks(w.mem, [
     l * width,
-    3 * h,
     l * width,
     l * state,
     state,
@@ -262,7 +337,6 @@ const gruBackward32 = (
     state,
     state,
     state,
-    width,
     l * width,
     l * width,
     3 * h,
@@ -272,8 +346,7 @@ const gruBackward32 = (
   const f32 = w.mem.ready('gruRecurrenceBackward')
   w.load(f32)
   load(f32, [
-    [xA, xp],
-    [biA, bIh],
+    [xA, xb],
     [hpA, hp],
     [ysA, ys],
     [h0A, h0],
@@ -286,10 +359,9 @@ const gruBackward32 = (
     const t = steps[s] ?? 0
     const prev = s === 0 ? h0A : ysA + 4 * (steps[s - 1] ?? 0) * state
     k.add(dhA, dyA + 4 * t * state, dhn, state)
-    k.addRow(xA + 4 * t * width, biA, xb, n, 3 * h)
     const dhp = dHp + 4 * t * width
-    k.gruBackward(xb, hpA + 4 * t * width, prev, dhn, dX + 4 * t * width, dhp, direct, h, n)
-    w.product(dhp, dhA)
+    k.gruBackward(xA + 4 * t * width, hpA + 4 * t * width, prev, dhn, dX + 4 * t * width, dhp, direct, h, n)
+    product(dhp, dhA)
     k.add(direct, dhA, dhA, state)
   }
   k.sumRows(dX, l * n, 3 * h, acc, dbi)
@@ -305,10 +377,12 @@ const gruBackward32 = (
 
 /** The recurrence kernels of `cpuFast` (see the module documentation). */
 export const recurrenceFast: FusedKernels = {
-  lstmRecurrence: (xp, wHh, b, h0, c0, reverse) => (xp.dtype === 'float32' ? lstm32(xp, wHh, b, h0, c0, reverse) : undefined),
+  lstmRecurrence: (x, wIh, wHh, b, h0, c0, reverse, residuals) =>
+    x.dtype === 'float32' ? lstm32(x, wIh, wHh, b, h0, c0, reverse, residuals) : undefined,
   lstmRecurrenceBackward: (gates, cs, c0, wHh, dys, dh, dc, reverse) =>
     gates.dtype === 'float32' ? lstmBackward32(gates, cs, c0, wHh, dys, dh, dc, reverse) : undefined,
-  gruRecurrence: (xp, wHh, bIh, bHh, h0, reverse) => (xp.dtype === 'float32' ? gru32(xp, wHh, bIh, bHh, h0, reverse) : undefined),
-  gruRecurrenceBackward: (xp, bIh, hp, ys, h0, wHh, dys, dh, reverse) =>
-    xp.dtype === 'float32' ? gruBackward32(xp, bIh, hp, ys, h0, wHh, dys, dh, reverse) : undefined,
+  gruRecurrence: (x, wIh, wHh, bIh, bHh, h0, reverse, residuals) =>
+    x.dtype === 'float32' ? gru32(x, wIh, wHh, bIh, bHh, h0, reverse, residuals) : undefined,
+  gruRecurrenceBackward: (xb, hp, ys, h0, wHh, dys, dh, reverse) =>
+    xb.dtype === 'float32' ? gruBackward32(xb, hp, ys, h0, wHh, dys, dh, reverse) : undefined,
 }

@@ -6,11 +6,12 @@
  * `backend-cpu`'s WebAssembly one), and one with none runs the composed definition below, step by
  * step on its required kernels.
  *
- * The input projection of every step (`x·W_ihᵀ + b`, one large product) is the caller's, as is the
- * weight gradient after the backward pass (one product over the stacked sequence): these are
- * plain matmuls. The primitives keep what the backward pass needs (LSTM: each step's gate
- * pre-activations and cell states; GRU: each step's recurrent pre-activations), so nothing is
- * recomputed.
+ * The forward primitives include the input projection of every step (`x·W_ihᵀ`, one product
+ * over the whole sequence before the steps) and the biases; the weight gradients after the
+ * backward pass are the caller's (one product each over the stacked sequence). The forward
+ * primitives keep what the backward pass needs (LSTM: each step's gate pre-activations and cell
+ * states; GRU: each step's input and recurrent pre-activations), so nothing is recomputed; with
+ * `residuals: false` (a forward pass only) they keep nothing but the outputs and final state.
  *
  * Order: step t reads the state of step t − 1 (`h0`, `c0` for t = 0), or of step t + 1 when
  * `reverse` (`h0`, `c0` for t = L − 1). The composed definitions are the exact order of
@@ -35,51 +36,63 @@ import { lift } from './args.js'
 import { add } from './elementwise.js'
 import { gruGates, gruGatesBackward, lstmGates, lstmGatesBackward } from './fused.js'
 import { matmul } from './linalg.js'
-import { stack, unstack } from './movement.js'
+import { reshape, stack, unstack } from './movement.js'
 import { sum } from './reduce.js'
 
 /** Options of the recurrences. */
 export interface RecurrenceOptions {
   /** Run from the last step to the first (the backward half of a bidirectional layer). */
   readonly reverse?: boolean
+  /**
+   * Keep what the backward primitive needs (default `true`). With `false`, for a forward pass
+   * only, the LSTM's `cs` is just the final cell state `(1, N, H)` and its `gates` are
+   * `(0, N, 4H)`; the GRU's `xb` and `hp` are `(0, N, 3H)`.
+   */
+  readonly residuals?: boolean
 }
 
 /** The time indices in processing order. */
 const order = (l: number, reverse: boolean): number[] => Array.from({ length: l }, (_, k) => (reverse ? l - 1 - k : k))
 
-/** `xs` stacked, or zeros of `shape` when there are no steps. */
+/** `xs` stacked, or zeros of `shape` when there are none. */
 const stacked = (xs: readonly Tensor[], shape: readonly number[], like: Tensor): Tensor =>
-  xs.length === 0 ? zeros(shape, { dtype: like.dtype, backend: like.backend }) : stack(xs)
+  xs.length === 0 || shape[0] === 0 ? zeros(shape, { dtype: like.dtype, backend: like.backend }) : stack(xs)
+
+/** The primitives' static parameters from the options. */
+const paramsOf = (options: RecurrenceOptions) => ({ reverse: options.reverse === true, residuals: options.residuals !== false })
 
 /**
- * The definition of {@link lstmRecurrence}: per step `gates_t = (xp_t + h·W_hhᵀ) + b`,
- * `[h, c] = lstmGates(gates_t, c)`.
+ * The definition of {@link lstmRecurrence}: `xp = x·W_ihᵀ` over the whole sequence, then per step
+ * `gates_t = (xp_t + h·W_hhᵀ) + b`, `[h, c] = lstmGates(gates_t, c)`.
  *
  * @category fused
  * @since 0.1.0
  */
 export const composedLstmRecurrence = (
-  xp: Tensor,
+  x: Tensor,
+  wIh: Tensor,
   wHh: Tensor,
   b: Tensor,
   h0: Tensor,
   c0: Tensor,
   options: RecurrenceOptions = {},
 ): [ys: Tensor, cs: Tensor, gates: Tensor] => {
-  const [ysShape, csShape, gatesShape] = orThrow(
-    lstmRecurrenceShape('lstmRecurrence', [xp.shape, wHh.shape, b.shape, h0.shape, c0.shape]),
+  const { reverse, residuals } = paramsOf(options)
+  const [ysShape = [], csShape = [], gatesShape = []] = orThrow(
+    lstmRecurrenceShape('lstmRecurrence', [x.shape, wIh.shape, wHh.shape, b.shape, h0.shape, c0.shape], residuals),
   )
-  const xs = unstack(xp)
+  const xs = unstack(matmul(x, wIh, { transposeB: true }))
   const ys: Tensor[] = []
   const cs: Tensor[] = []
   const gs: Tensor[] = []
   let [h, c] = [h0, c0]
-  for (const t of order(xs.length, options.reverse === true)) {
+  for (const t of order(xs.length, reverse)) {
     const g = add(add(xs[t] as Tensor, matmul(h, wHh, { transposeB: true })), b)
     ;[h, c] = lstmGates(g, c)
     ;[ys[t], cs[t], gs[t]] = [h, c, g]
   }
-  return [stacked(ys, ysShape ?? [], xp), stacked(cs, csShape ?? [], xp), stacked(gs, gatesShape ?? [], xp)]
+  const cells = residuals ? stacked(cs, csShape, x) : reshape(c, csShape)
+  return [stacked(ys, ysShape, x), cells, stacked(gs, gatesShape, x)]
 }
 
 /**
@@ -111,9 +124,8 @@ export const composedLstmRecurrenceBackward = (
       dcN.shape,
     ]),
   )
-  const reverse = options.reverse === true
   const [gs, cells, dy] = [unstack(gates), unstack(cs), unstack(dys)]
-  const steps = order(gs.length, reverse)
+  const steps = order(gs.length, options.reverse === true)
   const dGates: Tensor[] = []
   let [dh, dc] = [dhN, dcN]
   for (let k = steps.length - 1; k >= 0; k--) {
@@ -129,44 +141,49 @@ export const composedLstmRecurrenceBackward = (
 }
 
 /**
- * The definition of {@link gruRecurrence}: per step `hp_t = h·W_hhᵀ + b_hh`,
- * `h = gruGates(xp_t + b_ih, hp_t, h)`.
+ * The definition of {@link gruRecurrence}: `xp = x·W_ihᵀ` over the whole sequence, then per step
+ * `xb_t = xp_t + b_ih`, `hp_t = h·W_hhᵀ + b_hh`, `h = gruGates(xb_t, hp_t, h)`.
  *
  * @category fused
  * @since 0.1.0
  */
 export const composedGruRecurrence = (
-  xp: Tensor,
+  x: Tensor,
+  wIh: Tensor,
   wHh: Tensor,
   bIh: Tensor,
   bHh: Tensor,
   h0: Tensor,
   options: RecurrenceOptions = {},
-): [ys: Tensor, hp: Tensor] => {
-  const [ysShape, hpShape] = orThrow(gruRecurrenceShape('gruRecurrence', [xp.shape, wHh.shape, bIh.shape, bHh.shape, h0.shape]))
-  const xs = unstack(xp)
+): [ys: Tensor, xb: Tensor, hp: Tensor] => {
+  const { reverse, residuals } = paramsOf(options)
+  const [ysShape = [], xbShape = [], hpShape = []] = orThrow(
+    gruRecurrenceShape('gruRecurrence', [x.shape, wIh.shape, wHh.shape, bIh.shape, bHh.shape, h0.shape], residuals),
+  )
+  const xs = unstack(matmul(x, wIh, { transposeB: true }))
   const ys: Tensor[] = []
+  const xbs: Tensor[] = []
   const hps: Tensor[] = []
   let h = h0
-  for (const t of order(xs.length, options.reverse === true)) {
+  for (const t of order(xs.length, reverse)) {
+    const xb = add(xs[t] as Tensor, bIh)
     const hp = add(matmul(h, wHh, { transposeB: true }), bHh)
-    h = gruGates(add(xs[t] as Tensor, bIh), hp, h)
-    ;[ys[t], hps[t]] = [h, hp]
+    h = gruGates(xb, hp, h)
+    ;[ys[t], xbs[t], hps[t]] = [h, xb, hp]
   }
-  return [stacked(ys, ysShape ?? [], xp), stacked(hps, hpShape ?? [], xp)]
+  return [stacked(ys, ysShape, x), stacked(xbs, xbShape, x), stacked(hps, hpShape, x)]
 }
 
 /**
  * The definition of {@link gruRecurrenceBackward}: per step, from the last processed to the
- * first, `[dxp_t, dhp_t, dh_direct] = gruGatesBackward(xp_t + b_ih, hp_t, h_prev, dh + dys_t)`,
- * `dh = dh_direct + dhp_t·W_hh`; then the bias cotangents `Σ dxp`, `Σ dhp` over steps and batch.
+ * first, `[dxb_t, dhp_t, dh_direct] = gruGatesBackward(xb_t, hp_t, h_prev, dh + dys_t)`,
+ * `dh = dh_direct + dhp_t·W_hh`; then the bias cotangents `Σ dxb`, `Σ dhp` over steps and batch.
  *
  * @category fused
  * @since 0.1.0
  */
 export const composedGruRecurrenceBackward = (
-  xp: Tensor,
-  bIh: Tensor,
+  xb: Tensor,
   hp: Tensor,
   ys: Tensor,
   h0: Tensor,
@@ -174,11 +191,10 @@ export const composedGruRecurrenceBackward = (
   dys: Tensor,
   dhN: Tensor,
   options: RecurrenceOptions = {},
-): [dxp: Tensor, dhp: Tensor, dh0: Tensor, dbIh: Tensor, dbHh: Tensor] => {
+): [dxb: Tensor, dhp: Tensor, dh0: Tensor, dbIh: Tensor, dbHh: Tensor] => {
   orThrow(
     gruRecurrenceBackwardShape('gruRecurrenceBackward', [
-      xp.shape,
-      bIh.shape,
+      xb.shape,
       hp.shape,
       ys.shape,
       h0.shape,
@@ -187,7 +203,7 @@ export const composedGruRecurrenceBackward = (
       dhN.shape,
     ]),
   )
-  const [xs, hps, hs, dy] = [unstack(xp), unstack(hp), unstack(ys), unstack(dys)]
+  const [xs, hps, hs, dy] = [unstack(xb), unstack(hp), unstack(ys), unstack(dys)]
   const steps = order(xs.length, options.reverse === true)
   const dxs: Tensor[] = []
   const dhps: Tensor[] = []
@@ -195,30 +211,32 @@ export const composedGruRecurrenceBackward = (
   for (let k = steps.length - 1; k >= 0; k--) {
     const t = steps[k] ?? 0
     const prev = k === 0 ? h0 : (hs[steps[k - 1] ?? 0] as Tensor)
-    const [dx, dp, direct] = gruGatesBackward(add(xs[t] as Tensor, bIh), hps[t] as Tensor, prev, add(dh, dy[t] as Tensor))
+    const [dx, dp, direct] = gruGatesBackward(xs[t] as Tensor, hps[t] as Tensor, prev, add(dh, dy[t] as Tensor))
     ;[dxs[t], dhps[t]] = [dx, dp]
     dh = add(direct, matmul(dp, wHh))
   }
-  const [dX, dHp] = [stacked(dxs, xp.shape, xp), stacked(dhps, hp.shape, xp)]
+  const [dX, dHp] = [stacked(dxs, xb.shape, xb), stacked(dhps, hp.shape, xb)]
   return [dX, dHp, dh, sum(dX, { axes: [0, 1] }), sum(dHp, { axes: [0, 1] })]
 }
 
 /**
- * The LSTM recurrence over a sequence, one primitive: `xp` `(L, N, 4H)` is every step's input
- * projection `x·W_ihᵀ` (gates i, f, g, o), `w_hh` `(4H, H)`, `b` `(4H)` the sum of both biases,
- * `h0`, `c0` `(N, H)`. Step t's gate pre-activations are `(xp_t + h·W_hhᵀ) + b`. Returns
- * `[ys, cs, gates]`: the outputs `h_t` and cell states `c_t` `(L, N, H)` of every step and its
- * gate pre-activations `(L, N, 4H)` (for {@link lstmRecurrenceBackward}). Equal to
+ * The LSTM recurrence over a sequence, one primitive: `x` `(L, N, I)`, `w_ih` `(4H, I)`, `w_hh`
+ * `(4H, H)`, `b` `(4H)` the sum of both biases, `h0`, `c0` `(N, H)`. Every step's input projection
+ * is one product `x·W_ihᵀ`; step t's gate pre-activations (i, f, g, o) are
+ * `(xp_t + h·W_hhᵀ) + b`. Returns `[ys, cs, gates]`: the outputs `h_t` and cell states `c_t`
+ * `(L, N, H)` of every step and its gate pre-activations `(L, N, 4H)` (for
+ * {@link lstmRecurrenceBackward}); see {@link RecurrenceOptions} for `residuals: false`. Equal to
  * {@link composedLstmRecurrence} in value (up to the backend's gate functions) and derivatives.
  *
  * @example
- * const [ys, cs, gates] = lstmRecurrence(xp, w_hh, b, h0, c0) // (L, N, 4H), (4H, H), (4H), (N, H), (N, H)
+ * const [ys, cs, gates] = lstmRecurrence(x, w_ih, w_hh, b, h0, c0) // (L, N, I), (4H, I), (4H, H), (4H), (N, H), (N, H)
  *
  * @category fused
  * @since 0.1.0
  */
 export const lstmRecurrence = (
-  xp: Tensor,
+  x: Tensor,
+  wIh: Tensor,
   wHh: Tensor,
   b: Tensor,
   h0: Tensor,
@@ -226,13 +244,14 @@ export const lstmRecurrence = (
   options: RecurrenceOptions = {},
 ): readonly [ys: Tensor, cs: Tensor, gates: Tensor] => {
   const xs = lift('lstmRecurrence', [
-    ['xp', xp],
+    ['x', x],
+    ['w_ih', wIh],
     ['w_hh', wHh],
     ['b', b],
     ['h0', h0],
     ['c0', c0],
   ])
-  const [ys, cs, gates] = bindMany('lstmRecurrence', xs, { reverse: options.reverse === true }) as [Tensor, Tensor, Tensor]
+  const [ys, cs, gates] = bindMany('lstmRecurrence', xs, paramsOf(options)) as [Tensor, Tensor, Tensor]
   return [ys, cs, gates]
 }
 
@@ -240,8 +259,9 @@ export const lstmRecurrence = (
  * The backward pass through time of {@link lstmRecurrence}, one primitive: its `gates`
  * `(L, N, 4H)` and `cs` `(L, N, H)`, `c0` `(N, H)`, `w_hh` `(4H, H)`, and the cotangents `dys`
  * `(L, N, H)` of the outputs and `dh`, `dc` `(N, H)` of the final state (the last step processed).
- * Returns `[d gates (L, N, 4H), dh0 (N, H), dc0 (N, H), db (4H)]`: `d xp` is `d gates`, `db` its
- * sum over steps and batch; the caller forms `dW_hh = d gatesᵀ·h_prev` in one product.
+ * Returns `[d gates (L, N, 4H), dh0 (N, H), dc0 (N, H), db (4H)]`: `d gates` is the cotangent of
+ * the projection `x·W_ihᵀ`, `db` its sum over steps and batch; the caller forms
+ * `dW_ih = d gatesᵀ·x`, `dW_hh = d gatesᵀ·h_prev` and `dx = d gates·W_ih` in one product each.
  *
  * @category fused
  * @since 0.1.0
@@ -265,61 +285,58 @@ export const lstmRecurrenceBackward = (
     ['dh', dh],
     ['dc', dc],
   ])
-  const [dg, dh0, dc0, db] = bindMany('lstmRecurrenceBackward', xs, { reverse: options.reverse === true }) as [
-    Tensor,
-    Tensor,
-    Tensor,
-    Tensor,
-  ]
+  const [dg, dh0, dc0, db] = bindMany('lstmRecurrenceBackward', xs, paramsOf(options)) as [Tensor, Tensor, Tensor, Tensor]
   return [dg, dh0, dc0, db]
 }
 
 /**
- * The reset-after GRU recurrence over a sequence, one primitive: `xp` `(L, N, 3H)` is every step's
- * input projection `x·W_ihᵀ` (r, z, n), `w_hh` `(3H, H)`, `b_ih`, `b_hh` `(3H)`, `h0` `(N, H)`.
- * Step t is `gruGates(xp_t + b_ih, h·W_hhᵀ + b_hh, h)`. Returns `[ys, hp]`: every step's output
- * `(L, N, H)` and recurrent pre-activations `h·W_hhᵀ + b_hh` `(L, N, 3H)` (for
- * {@link gruRecurrenceBackward}).
+ * The reset-after GRU recurrence over a sequence, one primitive: `x` `(L, N, I)`, `w_ih`
+ * `(3H, I)`, `w_hh` `(3H, H)`, `b_ih`, `b_hh` `(3H)`, `h0` `(N, H)`. Every step's input projection
+ * is one product `x·W_ihᵀ`; step t is `gruGates(xp_t + b_ih, h·W_hhᵀ + b_hh, h)` (r, z, n).
+ * Returns `[ys, xb, hp]`: every step's output `(L, N, H)` and its input and recurrent
+ * pre-activations `xp_t + b_ih`, `h·W_hhᵀ + b_hh` `(L, N, 3H)` (for {@link gruRecurrenceBackward});
+ * see {@link RecurrenceOptions} for `residuals: false`.
  *
  * @example
- * const [ys, hp] = gruRecurrence(xp, w_hh, b_ih, b_hh, h0) // (L, N, 3H), (3H, H), (3H), (3H), (N, H)
+ * const [ys, xb, hp] = gruRecurrence(x, w_ih, w_hh, b_ih, b_hh, h0) // (L, N, I), (3H, I), (3H, H), (3H), (3H), (N, H)
  *
  * @category fused
  * @since 0.1.0
  */
 export const gruRecurrence = (
-  xp: Tensor,
+  x: Tensor,
+  wIh: Tensor,
   wHh: Tensor,
   bIh: Tensor,
   bHh: Tensor,
   h0: Tensor,
   options: RecurrenceOptions = {},
-): readonly [ys: Tensor, hp: Tensor] => {
+): readonly [ys: Tensor, xb: Tensor, hp: Tensor] => {
   const xs = lift('gruRecurrence', [
-    ['xp', xp],
+    ['x', x],
+    ['w_ih', wIh],
     ['w_hh', wHh],
     ['b_ih', bIh],
     ['b_hh', bHh],
     ['h0', h0],
   ])
-  const [ys, hp] = bindMany('gruRecurrence', xs, { reverse: options.reverse === true }) as [Tensor, Tensor]
-  return [ys, hp]
+  const [ys, xb, hp] = bindMany('gruRecurrence', xs, paramsOf(options)) as [Tensor, Tensor, Tensor]
+  return [ys, xb, hp]
 }
 
 /**
- * The backward pass through time of {@link gruRecurrence}, one primitive: `xp` `(L, N, 3H)`,
- * `b_ih` `(3H)`, `hp` `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `w_hh` `(3H, H)`, and the
- * cotangents `dys` `(L, N, H)` and `dh` `(N, H)` of the final state. Returns
- * `[d xp (L, N, 3H), d hp (L, N, 3H), dh0 (N, H), d b_ih (3H), d b_hh (3H)]` (the bias
- * cotangents are the sums of `d xp` and `d hp` over steps and batch); the caller forms
- * `dW_hh = d hpᵀ·h_prev`.
+ * The backward pass through time of {@link gruRecurrence}, one primitive: `xb`, `hp`
+ * `(L, N, 3H)`, `ys` `(L, N, H)`, `h0` `(N, H)`, `w_hh` `(3H, H)`, and the cotangents `dys`
+ * `(L, N, H)` and `dh` `(N, H)` of the final state. Returns
+ * `[d xb (L, N, 3H), d hp (L, N, 3H), dh0 (N, H), d b_ih (3H), d b_hh (3H)]` (`d xb` is the
+ * projection's cotangent; the bias cotangents are the sums of `d xb` and `d hp` over steps and
+ * batch); the caller forms `dW_ih = d xbᵀ·x`, `dW_hh = d hpᵀ·h_prev` and `dx = d xb·W_ih`.
  *
  * @category fused
  * @since 0.1.0
  */
 export const gruRecurrenceBackward = (
-  xp: Tensor,
-  bIh: Tensor,
+  xb: Tensor,
   hp: Tensor,
   ys: Tensor,
   h0: Tensor,
@@ -327,10 +344,9 @@ export const gruRecurrenceBackward = (
   dys: Tensor,
   dh: Tensor,
   options: RecurrenceOptions = {},
-): readonly [xp: Tensor, hp: Tensor, h0: Tensor, bIh: Tensor, bHh: Tensor] => {
+): readonly [xb: Tensor, hp: Tensor, h0: Tensor, bIh: Tensor, bHh: Tensor] => {
   const xs = lift('gruRecurrenceBackward', [
-    ['xp', xp],
-    ['b_ih', bIh],
+    ['xb', xb],
     ['hp', hp],
     ['ys', ys],
     ['h0', h0],
@@ -338,7 +354,7 @@ export const gruRecurrenceBackward = (
     ['dys', dys],
     ['dh', dh],
   ])
-  const [dx, dp, dh0, dbi, dbh] = bindMany('gruRecurrenceBackward', xs, { reverse: options.reverse === true }) as [
+  const [dx, dp, dh0, dbi, dbh] = bindMany('gruRecurrenceBackward', xs, paramsOf(options)) as [
     Tensor,
     Tensor,
     Tensor,

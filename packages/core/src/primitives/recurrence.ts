@@ -30,83 +30,85 @@ import {
 /** The static parameters of every recurrence primitive. */
 export interface RecurrenceParams {
   readonly reverse: boolean
+  /** Forward primitives: keep what the backward primitive needs (see `RecurrenceOptions`). */
+  readonly residuals: boolean
 }
 
 type Names = 'lstmRecurrence' | 'lstmRecurrenceBackward' | 'gruRecurrence' | 'gruRecurrenceBackward'
 
 const lstm =
-  (reverse: boolean): Composed =>
-  ([xp, w, b, h0, c0]) =>
-    composedLstmRecurrence(xp!, w!, b!, h0!, c0!, { reverse })
+  (p: RecurrenceParams): Composed =>
+  ([x, wi, wh, b, h0, c0]) =>
+    composedLstmRecurrence(x!, wi!, wh!, b!, h0!, c0!, p)
 const lstmBackward =
-  (reverse: boolean): Composed =>
+  (p: RecurrenceParams): Composed =>
   ([g, cs, c0, w, dys, dh, dc]) =>
-    composedLstmRecurrenceBackward(g!, cs!, c0!, w!, dys!, dh!, dc!, { reverse })
+    composedLstmRecurrenceBackward(g!, cs!, c0!, w!, dys!, dh!, dc!, p)
 const gru =
-  (reverse: boolean): Composed =>
-  ([xp, w, bi, bh, h0]) =>
-    composedGruRecurrence(xp!, w!, bi!, bh!, h0!, { reverse })
+  (p: RecurrenceParams): Composed =>
+  ([x, wi, wh, bi, bh, h0]) =>
+    composedGruRecurrence(x!, wi!, wh!, bi!, bh!, h0!, p)
 const gruBackward =
-  (reverse: boolean): Composed =>
-  ([xp, bi, hp, ys, h0, w, dys, dh]) =>
-    composedGruRecurrenceBackward(xp!, bi!, hp!, ys!, h0!, w!, dys!, dh!, { reverse })
+  (p: RecurrenceParams): Composed =>
+  ([xb, hp, ys, h0, w, dys, dh]) =>
+    composedGruRecurrenceBackward(xb!, hp!, ys!, h0!, w!, dys!, dh!, p)
+
+type Primals = Parameters<ReturnType<typeof jvpThrough>>[0]
+type Tangents = Parameters<ReturnType<typeof jvpThrough>>[1]
+type Cotangents = Parameters<ReturnType<typeof vjpThrough>>[0]
+type Outs = Parameters<ReturnType<typeof vjpThrough>>[2]
 
 /** The derivative rules through a composed definition, for every recurrence primitive. */
-const through = (f: (reverse: boolean) => Composed) => ({
-  jvp: (
-    primals: Parameters<ReturnType<typeof jvpThrough>>[0],
-    tangents: Parameters<ReturnType<typeof jvpThrough>>[1],
-    _: unknown,
-    p: RecurrenceParams,
-  ) => jvpThrough(f(p.reverse))(primals, tangents),
-  vjp: (
-    cts: Parameters<ReturnType<typeof vjpThrough>>[0],
-    primals: Parameters<ReturnType<typeof vjpThrough>>[1],
-    outs: Parameters<ReturnType<typeof vjpThrough>>[2],
-    p: RecurrenceParams,
-  ) => vjpThrough(f(p.reverse))(cts, primals, outs),
+const through = (f: (p: RecurrenceParams) => Composed) => ({
+  jvp: (primals: Primals, tangents: Tangents, _: unknown, p: RecurrenceParams) => jvpThrough(f(p))(primals, tangents),
+  vjp: (cts: Cotangents, primals: Primals, outs: Outs, p: RecurrenceParams) => vjpThrough(f(p))(cts, primals, outs),
 })
+
+type Six = [Operand, Operand, Operand, Operand, Operand, Operand]
+type Seven = [Operand, Operand, Operand, Operand, Operand, Operand, Operand]
 
 /** The rules of the recurrence primitives. */
 export const recurrenceRules: { readonly [P in Names]: MultiRule<P> } = {
   lstmRecurrence: {
-    shapes: (shapes) => lstmRecurrenceShape('lstmRecurrence', shapes),
+    shapes: (shapes, p) => lstmRecurrenceShape('lstmRecurrence', shapes, p.residuals),
     impl: (backend, inputs, p) => {
-      const kernel = backend.fused?.lstmRecurrence
-      const [xp, w, b, h0, c0] = inputs as [Operand, Operand, Operand, Operand, Operand]
-      return kernel?.(xp, w, b, h0, c0, p.reverse) ?? composedImpl(backend, 'lstmRecurrence', inputs, lstm(p.reverse))
+      const [x, wi, wh, b, h0, c0] = inputs as Six
+      return (
+        backend.fused?.lstmRecurrence?.(x, wi, wh, b, h0, c0, p.reverse, p.residuals) ??
+        composedImpl(backend, 'lstmRecurrence', inputs, lstm(p))
+      )
     },
     ...through(lstm),
   },
   lstmRecurrenceBackward: {
     shapes: (shapes) => lstmRecurrenceBackwardShape('lstmRecurrenceBackward', shapes),
     impl: (backend, inputs, p) => {
-      const kernel = backend.fused?.lstmRecurrenceBackward
-      const [g, cs, c0, w, dys, dh, dc] = inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand]
+      const [g, cs, c0, w, dys, dh, dc] = inputs as Seven
       return (
-        kernel?.(g, cs, c0, w, dys, dh, dc, p.reverse) ??
-        composedImpl(backend, 'lstmRecurrenceBackward', inputs, lstmBackward(p.reverse))
+        backend.fused?.lstmRecurrenceBackward?.(g, cs, c0, w, dys, dh, dc, p.reverse) ??
+        composedImpl(backend, 'lstmRecurrenceBackward', inputs, lstmBackward(p))
       )
     },
     ...through(lstmBackward),
   },
   gruRecurrence: {
-    shapes: (shapes) => gruRecurrenceShape('gruRecurrence', shapes),
+    shapes: (shapes, p) => gruRecurrenceShape('gruRecurrence', shapes, p.residuals),
     impl: (backend, inputs, p) => {
-      const kernel = backend.fused?.gruRecurrence
-      const [xp, w, bi, bh, h0] = inputs as [Operand, Operand, Operand, Operand, Operand]
-      return kernel?.(xp, w, bi, bh, h0, p.reverse) ?? composedImpl(backend, 'gruRecurrence', inputs, gru(p.reverse))
+      const [x, wi, wh, bi, bh, h0] = inputs as Six
+      return (
+        backend.fused?.gruRecurrence?.(x, wi, wh, bi, bh, h0, p.reverse, p.residuals) ??
+        composedImpl(backend, 'gruRecurrence', inputs, gru(p))
+      )
     },
     ...through(gru),
   },
   gruRecurrenceBackward: {
     shapes: (shapes) => gruRecurrenceBackwardShape('gruRecurrenceBackward', shapes),
     impl: (backend, inputs, p) => {
-      const kernel = backend.fused?.gruRecurrenceBackward
-      const [xp, bi, hp, ys, h0, w, dys, dh] = inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand, Operand]
+      const [xb, hp, ys, h0, w, dys, dh] = inputs as Seven
       return (
-        kernel?.(xp, bi, hp, ys, h0, w, dys, dh, p.reverse) ??
-        composedImpl(backend, 'gruRecurrenceBackward', inputs, gruBackward(p.reverse))
+        backend.fused?.gruRecurrenceBackward?.(xb, hp, ys, h0, w, dys, dh, p.reverse) ??
+        composedImpl(backend, 'gruRecurrenceBackward', inputs, gruBackward(p))
       )
     },
     ...through(gruBackward),

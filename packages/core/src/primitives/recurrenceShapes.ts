@@ -1,16 +1,18 @@
 /**
  * Shape rules of the whole-sequence recurrence primitives (`ops/recurrence.ts`). `L` = steps, `N`
- * = batch, `H` = hidden size, `G` = gates per step (4 for the LSTM, 3 for the GRU).
+ * = batch, `I` = input size, `H` = hidden size, `G` = gates per step (4 for the LSTM, 3 for the
+ * GRU). With `residuals: false` the forward primitives keep only what a forward pass needs: the
+ * LSTM's `cs` is `(1, N, H)` (the final cell state) and its `gates` `(0, N, 4H)`; the GRU's `xb`
+ * and `hp` are `(0, N, 3H)`.
  *
- * - `lstmRecurrence`: xp `(L, N, 4H)`, w_hh `(4H, H)`, b `(4H)`, h0, c0 `(N, H)` → ys, cs
- *   `(L, N, H)`, gates `(L, N, 4H)`.
+ * - `lstmRecurrence`: x `(L, N, I)`, w_ih `(4H, I)`, w_hh `(4H, H)`, b `(4H)`, h0, c0 `(N, H)` →
+ *   ys `(L, N, H)`, cs `(L, N, H)`, gates `(L, N, 4H)`.
  * - `lstmRecurrenceBackward`: gates `(L, N, 4H)`, cs `(L, N, H)`, c0 `(N, H)`, w_hh `(4H, H)`,
  *   dys `(L, N, H)`, dh, dc `(N, H)` → d gates `(L, N, 4H)`, dh0, dc0 `(N, H)`, db `(4H)`.
- * - `gruRecurrence`: xp `(L, N, 3H)`, w_hh `(3H, H)`, b_ih, b_hh `(3H)`, h0 `(N, H)` → ys
- *   `(L, N, H)`, hp `(L, N, 3H)`.
- * - `gruRecurrenceBackward`: xp `(L, N, 3H)`, b_ih `(3H)`, hp `(L, N, 3H)`, ys `(L, N, H)`, h0
- *   `(N, H)`, w_hh `(3H, H)`, dys `(L, N, H)`, dh `(N, H)` → d xp, d hp `(L, N, 3H)`, dh0
- *   `(N, H)`, d b_ih, d b_hh `(3H)`.
+ * - `gruRecurrence`: x `(L, N, I)`, w_ih `(3H, I)`, w_hh `(3H, H)`, b_ih, b_hh `(3H)`, h0 `(N, H)`
+ *   → ys `(L, N, H)`, xb, hp `(L, N, 3H)`.
+ * - `gruRecurrenceBackward`: xb, hp `(L, N, 3H)`, ys `(L, N, H)`, h0 `(N, H)`, w_hh `(3H, H)`,
+ *   dys `(L, N, H)`, dh `(N, H)` → d xb, d hp `(L, N, 3H)`, dh0 `(N, H)`, d b_ih, d b_hh `(3H)`.
  *
  * @since 0.1.0
  */
@@ -18,27 +20,56 @@ import * as E from 'fp-ts/lib/Either.js'
 import { equals, type Shape } from '../Shape.js'
 import { formatShape, type ShapeError, shapeError } from '../ShapeError.js'
 
-/** An operand's expected shape, in the sizes `L`, `N`, `H` of the sequence. */
-type Want = (l: number, n: number, h: number) => Shape
+/** The sizes of a recurrence. */
+interface Sizes {
+  readonly l: number
+  readonly n: number
+  readonly h: number
+  readonly i: number
+}
+
+/** An operand's expected shape in the sizes of the recurrence. */
+type Want = (s: Sizes) => Shape
+
+const seq =
+  (k: number): Want =>
+  ({ l, n, h }) => [l, n, k * h]
+const state: Want = ({ n, h }) => [n, h]
+const weight =
+  (k: number): Want =>
+  ({ h }) => [k * h, h]
+const inputWeight =
+  (k: number): Want =>
+  ({ h, i }) => [k * h, i]
+const bias =
+  (k: number): Want =>
+  ({ h }) => [k * h]
 
 /**
- * Checks the operands against the layout `wants` (one per name) with `L`, `N` from the first
- * operand `(L, N, G·H)` and `H` from its last axis; the error names the first operand at fault.
+ * Checks the operands against `wants` (one per name), the sizes read from the first operand —
+ * `(L, N, G·H)`, or with `input` the input `(L, N, I)` and H from the operand named `w_hh` — and
+ * returns them; the error names the first operand at fault.
  */
 const layout = (
   op: string,
   gates: number,
+  input: boolean,
   names: readonly string[],
   shapes: readonly Shape[],
   wants: readonly Want[],
-): E.Either<ShapeError, readonly [number, number, number]> => {
+): E.Either<ShapeError, Sizes> => {
   const named = () => Object.fromEntries(shapes.map((s, i) => [names[i] ?? `input ${i}`, s]))
   const first = shapes[0] ?? []
   const name = names[0] ?? ''
   const [l = 0, n = 0, width = 0] = first
   if (first.length !== 3)
-    return E.left(shapeError(op, name, `${name} must be (L, N, ${gates}H), but it has rank ${first.length}`, named()))
-  if (width % gates !== 0)
+    return E.left(
+      shapeError(op, name, `${name} must be (L, N, ${input ? 'I' : `${gates}H`}), but it has rank ${first.length}`, named()),
+    )
+  const recurrent = shapes[names.indexOf('w_hh')] ?? []
+  if (input && recurrent.length !== 2)
+    return E.left(shapeError(op, 'w_hh', `w_hh must be (${gates}H, H), but it has rank ${recurrent.length}`, named()))
+  if (!input && width % gates !== 0)
     return E.left(
       shapeError(
         op,
@@ -47,51 +78,50 @@ const layout = (
         named(),
       ),
     )
-  const h = width / gates
-  for (let i = 1; i < shapes.length; i++) {
-    const want = wants[i]?.(l, n, h) ?? []
-    const got = shapes[i] ?? []
+  const sizes: Sizes = { l, n, h: input ? (recurrent[1] ?? 0) : width / gates, i: input ? width : 0 }
+  for (let k = 1; k < shapes.length; k++) {
+    const want = wants[k]?.(sizes) ?? []
+    const got = shapes[k] ?? []
     if (!equals(got, want))
       return E.left(
         shapeError(
           op,
-          names[i] ?? '',
-          `${names[i]} must have shape ${formatShape(want)} for L = ${l}, N = ${n}, H = ${h} (from ${name} ${formatShape(first)}), but it has ${formatShape(got)}`,
+          names[k] ?? '',
+          `${names[k]} must have shape ${formatShape(want)} for L = ${l}, N = ${n}, H = ${sizes.h}${input ? `, I = ${width}` : ''} (from ${name} ${formatShape(first)}${input ? ` and w_hh ${formatShape(recurrent)}` : ''}), but it has ${formatShape(got)}`,
           named(),
         ),
       )
   }
-  return E.right([l, n, h])
+  return E.right(sizes)
 }
 
-const seq =
-  (k: number): Want =>
-  (l, n, h) => [l, n, k * h]
-const state: Want = (_, n, h) => [n, h]
-const weight =
-  (k: number): Want =>
-  (_, __, h) => [k * h, h]
-const bias =
-  (k: number): Want =>
-  (_, __, h) => [k * h]
+const results = (r: E.Either<ShapeError, Sizes>, wants: readonly Want[]): E.Either<ShapeError, Shape[]> =>
+  E.map((s: Sizes) => wants.map((w) => w(s)))(r)
 
-const results = (
-  r: E.Either<ShapeError, readonly [number, number, number]>,
-  wants: readonly Want[],
-): E.Either<ShapeError, Shape[]> => E.map(([l, n, h]: readonly [number, number, number]) => wants.map((w) => w(l, n, h)))(r)
+/** Only the final state (one step) without residuals. */
+const final: Want = ({ n, h }) => [1, n, h]
+const none =
+  (k: number): Want =>
+  ({ n, h }) => [0, n, k * h]
 
-/** `lstmRecurrence`: xp `(L, N, 4H)`, w_hh `(4H, H)`, b `(4H)`, h0, c0 `(N, H)` → ys, cs `(L, N, H)`, gates `(L, N, 4H)`. */
-export const lstmRecurrenceShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
-  results(layout(op, 4, ['xp', 'w_hh', 'b', 'h0', 'c0'], shapes, [seq(4), weight(4), bias(4), state, state]), [
-    seq(1),
-    seq(1),
-    seq(4),
-  ])
+/** `lstmRecurrence`: x, w_ih, w_hh, b, h0, c0 → ys, cs, gates (see the module header). */
+export const lstmRecurrenceShape = (op: string, shapes: readonly Shape[], residuals: boolean): E.Either<ShapeError, Shape[]> =>
+  results(
+    layout(op, 4, true, ['x', 'w_ih', 'w_hh', 'b', 'h0', 'c0'], shapes, [
+      () => [],
+      inputWeight(4),
+      weight(4),
+      bias(4),
+      state,
+      state,
+    ]),
+    residuals ? [seq(1), seq(1), seq(4)] : [seq(1), final, none(4)],
+  )
 
 /** `lstmRecurrenceBackward`: gates, cs, c0, w_hh, dys, dh, dc → d gates `(L, N, 4H)`, dh0, dc0 `(N, H)`, db `(4H)`. */
 export const lstmRecurrenceBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
   results(
-    layout(op, 4, ['gates', 'cs', 'c0', 'w_hh', 'dys', 'dh', 'dc'], shapes, [
+    layout(op, 4, false, ['gates', 'cs', 'c0', 'w_hh', 'dys', 'dh', 'dc'], shapes, [
       seq(4),
       seq(1),
       state,
@@ -103,19 +133,25 @@ export const lstmRecurrenceBackwardShape = (op: string, shapes: readonly Shape[]
     [seq(4), state, state, bias(4)],
   )
 
-/** `gruRecurrence`: xp `(L, N, 3H)`, w_hh `(3H, H)`, b_ih, b_hh `(3H)`, h0 `(N, H)` → ys `(L, N, H)`, hp `(L, N, 3H)`. */
-export const gruRecurrenceShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
-  results(layout(op, 3, ['xp', 'w_hh', 'b_ih', 'b_hh', 'h0'], shapes, [seq(3), weight(3), bias(3), bias(3), state]), [
-    seq(1),
-    seq(3),
-  ])
+/** `gruRecurrence`: x, w_ih, w_hh, b_ih, b_hh, h0 → ys, xb, hp (see the module header). */
+export const gruRecurrenceShape = (op: string, shapes: readonly Shape[], residuals: boolean): E.Either<ShapeError, Shape[]> =>
+  results(
+    layout(op, 3, true, ['x', 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'h0'], shapes, [
+      () => [],
+      inputWeight(3),
+      weight(3),
+      bias(3),
+      bias(3),
+      state,
+    ]),
+    residuals ? [seq(1), seq(3), seq(3)] : [seq(1), none(3), none(3)],
+  )
 
-/** `gruRecurrenceBackward`: xp, b_ih, hp, ys, h0, w_hh, dys, dh → d xp, d hp `(L, N, 3H)`, dh0 `(N, H)`, d b_ih, d b_hh `(3H)`. */
+/** `gruRecurrenceBackward`: xb, hp, ys, h0, w_hh, dys, dh → d xb, d hp `(L, N, 3H)`, dh0 `(N, H)`, d b_ih, d b_hh `(3H)`. */
 export const gruRecurrenceBackwardShape = (op: string, shapes: readonly Shape[]): E.Either<ShapeError, Shape[]> =>
   results(
-    layout(op, 3, ['xp', 'b_ih', 'hp', 'ys', 'h0', 'w_hh', 'dys', 'dh'], shapes, [
+    layout(op, 3, false, ['xb', 'hp', 'ys', 'h0', 'w_hh', 'dys', 'dh'], shapes, [
       seq(3),
-      bias(3),
       seq(3),
       seq(1),
       state,

@@ -4,8 +4,9 @@
  * kernels (`backend-cpu`'s `cpuFast`) runs every step in one call, and every other backend runs
  * the primitives' composed definitions, step by step.
  *
- * Each layer is one `customVjp` node: forward, one input projection `x·W_ihᵀ` for every step,
- * then the recurrence primitive, which adds the biases step by step (the LSTM's two as one sum);
+ * Each layer is one `customVjp` node: forward, the recurrence primitive, which projects every
+ * step's input in one product and adds the biases step by step (the LSTM's two as one sum), and
+ * keeps residuals only when a backward pass will follow;
  * backward, the backward primitive gives the projection's cotangent and the biases' (summed in
  * the kernel), then each weight gradient is one product over the stacked sequence
  * (`gradients.ts`), and the input's cotangent is skipped when the input is a constant. The backward pass is written in
@@ -26,7 +27,6 @@ import {
   index,
   lstmRecurrence,
   lstmRecurrenceBackward,
-  matmul,
   reshape,
   slice,
   type Tensor,
@@ -54,8 +54,7 @@ type GruRes = {
   readonly w: CellParams
   readonly h0: Tensor
   readonly ys: Tensor
-  readonly xp: Tensor
-  readonly bIh: Tensor
+  readonly xb: Tensor
   readonly hp: Tensor
 }
 
@@ -72,9 +71,6 @@ const previous = (ys: Tensor, h0: Tensor, reverse: boolean): Tensor => {
     : concat([first, slice(ys, [0, 0, 0], [l - 1, n, h])], 0)
 }
 
-/** `x·W_ihᵀ` `(L, N, G·H)`: every step's input projection, without biases. */
-const project = (x: Tensor, w: CellParams): Tensor => matmul(x, w.weight_ih, { transposeB: true })
-
 /** A bias `(G·H)`, zeros when the layer has none. */
 const biasOr = (b: Tensor | undefined, w: CellParams): Tensor =>
   b ?? zeros([w.weight_hh.shape[0] ?? 0], { dtype: w.weight_hh.dtype, backend: w.weight_hh.backend })
@@ -83,10 +79,10 @@ const biasOr = (b: Tensor | undefined, w: CellParams): Tensor =>
 const lstmBias = (w: CellParams): Tensor =>
   w.bias_ih !== undefined && w.bias_hh !== undefined ? add(w.bias_ih, w.bias_hh) : biasOr(w.bias_ih ?? w.bias_hh, w)
 
-const lstmForward = (reverse: boolean, [x, h0, c0, w]: LstmArgs): readonly [LstmOut, LstmRes] => {
-  const [ys, cs, gates] = lstmRecurrence(project(x, w), w.weight_hh, lstmBias(w), h0, c0, { reverse })
+const lstmForward = (reverse: boolean, [x, h0, c0, w]: LstmArgs, residuals: boolean): readonly [LstmOut, LstmRes] => {
+  const [ys, cs, gates] = lstmRecurrence(x, w.weight_ih, w.weight_hh, lstmBias(w), h0, c0, { reverse, residuals })
   return [
-    { ys, h: last(ys, reverse), c: last(cs, reverse) },
+    { ys, h: last(ys, reverse), c: residuals ? last(cs, reverse) : index(cs, 0) },
     { x, w, h0, c0, ys, cs, gates },
   ]
 }
@@ -106,26 +102,25 @@ const lstmBackward = (reverse: boolean, r: LstmRes, ct: LstmOut, wanted: readonl
  */
 export const lstmRecurrent = (reverse: boolean): ((...args: LstmArgs) => LstmOut) =>
   customVjp(
-    (...a: LstmArgs) => lstmForward(reverse, a)[0],
+    (...a: LstmArgs) => lstmForward(reverse, a, false)[0],
     {
-      fwd: (...a: LstmArgs) => lstmForward(reverse, a),
+      fwd: (...a: LstmArgs) => lstmForward(reverse, a, true),
       bwd: (r: LstmRes, ct: LstmOut, wanted: readonly boolean[]) => lstmBackward(reverse, r, ct, wanted),
     },
     'lstm layer',
   )
 
-const gruForward = (reverse: boolean, [x, h0, w]: GruArgs): readonly [GruOut, GruRes] => {
-  const xp = project(x, w)
+const gruForward = (reverse: boolean, [x, h0, w]: GruArgs, residuals: boolean): readonly [GruOut, GruRes] => {
   const bIh = biasOr(w.bias_ih, w)
-  const [ys, hp] = gruRecurrence(xp, w.weight_hh, bIh, biasOr(w.bias_hh, w), h0, { reverse })
+  const [ys, xb, hp] = gruRecurrence(x, w.weight_ih, w.weight_hh, bIh, biasOr(w.bias_hh, w), h0, { reverse, residuals })
   return [
     { ys, h: last(ys, reverse) },
-    { x, w, h0, ys, xp, bIh, hp },
+    { x, w, h0, ys, xb, hp },
   ]
 }
 
 const gruBackward = (reverse: boolean, r: GruRes, ct: GruOut, wanted: readonly boolean[]): GruArgs => {
-  const [dXp, dHp, dh0, ih, hh] = gruRecurrenceBackward(r.xp, r.bIh, r.hp, r.ys, r.h0, r.w.weight_hh, ct.ys, ct.h, { reverse })
+  const [dXp, dHp, dh0, ih, hh] = gruRecurrenceBackward(r.xb, r.hp, r.ys, r.h0, r.w.weight_hh, ct.ys, ct.h, { reverse })
   const grads = weightGrads(r.w, r.x, dXp, dHp, previous(r.ys, r.h0, reverse), undefined, { ih, hh })
   return [inputGrad(r.w, r.x, dXp, wanted[0] === true), dh0, grads]
 }
@@ -139,9 +134,9 @@ const gruBackward = (reverse: boolean, r: GruRes, ct: GruOut, wanted: readonly b
  */
 export const gruRecurrent = (reverse: boolean): ((...args: GruArgs) => GruOut) =>
   customVjp(
-    (...a: GruArgs) => gruForward(reverse, a)[0],
+    (...a: GruArgs) => gruForward(reverse, a, false)[0],
     {
-      fwd: (...a: GruArgs) => gruForward(reverse, a),
+      fwd: (...a: GruArgs) => gruForward(reverse, a, true),
       bwd: (r: GruRes, ct: GruOut, wanted: readonly boolean[]) => gruBackward(reverse, r, ct, wanted),
     },
     'gru layer',

@@ -30,6 +30,7 @@ import {
   fromTypedArray,
   type Operand,
   type ReadonlyData,
+  type RecurrenceOptions,
   type Shape,
   type Tensor,
   vjp,
@@ -74,11 +75,13 @@ export interface FusedCase {
   readonly inputs: readonly Operand[]
   /**
    * S of the module header: max(1, max |input element|)²; for a recurrence over L steps of hidden
-   * size H, times (H + 1)·2^L (see {@link recurrenceOperands}).
+   * size H and input size I, times (H + I + 1)·2^L (see {@link recurrenceOperands}).
    */
   readonly scale: number
   /** For the recurrences: run from the last step to the first. */
   readonly reverse: boolean
+  /** For the forward recurrences: keep the residuals for the backward pass. */
+  readonly residuals: boolean
 }
 
 type GateKernel = 'lstmGates' | 'lstmGatesBackward' | 'gruGates' | 'gruGatesBackward'
@@ -93,20 +96,28 @@ const widths: { readonly [K in GateKernel]: readonly number[] } = {
 }
 
 /**
- * The operands of a recurrence kernel for L steps, batch N and hidden size H, as
- * `[shape, bound]`: sequences `(L, N, k·H)`, states `(N, H)`, the recurrent weight `(G·H, H)` and
- * bias `(G·H)`. The weight is bounded by 1/H, so that |h·W_hhᵀ| ≤ 1 and a step is at most about
- * 2-Lipschitz in its state: an error of e in a state grows to at most about 2^L·e, and each step
- * adds at most about (12 + H)·ε·S (the gates, and the product's k·ε·Σ|a·b| with Σ|a·b| ≤ 1). Hence
- * the tolerance scale S·(H + 1)·2^L, times L·N for the bias cotangents (sums over L·N rows); a
- * wrong gate, order or direction is off by a fraction of S.
+ * The operands of a recurrence kernel for L steps, batch N, input size I and hidden size H, as
+ * `[shape, bound]`: sequences `(L, N, k·H)` (the input `(L, N, I)`), states `(N, H)`, weights
+ * `(G·H, H)` and `(G·H, I)`, biases `(G·H)`. The weights are bounded by 1/H and 1/I, so that
+ * |h·W_hhᵀ| ≤ 1 and |x·W_ihᵀ| ≤ max |x|, and a step is at most about 2-Lipschitz in its state:
+ * an error of e in a state grows to at most about 2^L·e, and each step adds at most about
+ * (12 + H + I)·ε·S (the gates, and each product's k·ε·Σ|a·b|). Hence the tolerance scale
+ * S·(H + I + 1)·2^L, times L·N for the bias cotangents (sums over L·N rows); a wrong gate, order
+ * or direction is off by a fraction of S.
  */
-const recurrenceOperands = (kernel: RecurrenceKernel, l: number, n: number, h: number): readonly (readonly [Shape, number])[] => {
-  const w = 1 / h
+const recurrenceOperands = (
+  kernel: RecurrenceKernel,
+  l: number,
+  n: number,
+  h: number,
+  i: number,
+): readonly (readonly [Shape, number])[] => {
+  const [w, v] = [1 / h, 1 / i]
   switch (kernel) {
     case 'lstmRecurrence':
       return [
-        [[l, n, 4 * h], 4],
+        [[l, n, i], 2],
+        [[4 * h, i], v],
         [[4 * h, h], w],
         [[4 * h], 1],
         [[n, h], 1],
@@ -124,7 +135,8 @@ const recurrenceOperands = (kernel: RecurrenceKernel, l: number, n: number, h: n
       ]
     case 'gruRecurrence':
       return [
-        [[l, n, 3 * h], 4],
+        [[l, n, i], 2],
+        [[3 * h, i], v],
         [[3 * h, h], w],
         [[3 * h], 1],
         [[3 * h], 1],
@@ -133,7 +145,6 @@ const recurrenceOperands = (kernel: RecurrenceKernel, l: number, n: number, h: n
     case 'gruRecurrenceBackward':
       return [
         [[l, n, 3 * h], 4],
-        [[3 * h], 1],
         [[l, n, 3 * h], 4],
         [[l, n, h], 1],
         [[n, h], 1],
@@ -156,12 +167,18 @@ const scaled = (x: Operand, factor: number): Operand =>
       }
 
 const showFused = (c: FusedCase): string =>
-  `fused.${c.kernel}(${c.inputs.map(showOperand).join(', ')}${isGate(c.kernel) ? '' : `, reverse: ${c.reverse}`})`
+  `fused.${c.kernel}(${c.inputs.map(showOperand).join(', ')}${isGate(c.kernel) ? '' : `, reverse: ${c.reverse}, residuals: ${c.residuals}`})`
 
-const caseOf = (kernel: FusedKernelName, dtype: DType, inputs: readonly Operand[], reverse = false, growth = 1): FusedCase => {
+const caseOf = (
+  kernel: FusedKernelName,
+  dtype: DType,
+  inputs: readonly Operand[],
+  { reverse, residuals }: { readonly reverse: boolean; readonly residuals: boolean } = { reverse: false, residuals: true },
+  growth = 1,
+): FusedCase => {
   let m = 1
   for (const x of inputs) for (let i = 0; i < x.data.length; i++) m = Math.max(m, Math.abs(x.data[i] ?? 0))
-  const c: FusedCase = { kernel, dtype, inputs, scale: m * m * growth, reverse }
+  const c: FusedCase = { kernel, dtype, inputs, scale: m * m * growth, reverse, residuals }
   const shown: FusedCase & fc.WithToStringMethod = { ...c, [fc.toStringMethod]: () => showFused(c) }
   return shown
 }
@@ -178,21 +195,23 @@ export const fusedCasesOf = (
   if (dtypes.length === 0) throw new RangeError('fusedCasesOf: dtypes must not be empty')
   const recurrence = (kernel: RecurrenceKernel): fc.Arbitrary<FusedCase> =>
     fc
-      .tuple(
-        fc.constantFrom(...dtypes),
-        fc.integer({ min: 0, max: 3 }),
-        fc.integer({ min: 0, max: 3 }),
-        fc.integer({ min: 1, max: 5 }),
-        fc.boolean(),
-      )
-      .chain(([dtype, l, n, h, reverse]) =>
+      .record({
+        dtype: fc.constantFrom(...dtypes),
+        l: fc.integer({ min: 0, max: 3 }),
+        n: fc.integer({ min: 0, max: 3 }),
+        h: fc.integer({ min: 1, max: 5 }),
+        i: fc.integer({ min: 1, max: 4 }),
+        reverse: fc.boolean(),
+        residuals: kernel.endsWith('Backward') ? fc.constant(true) : fc.boolean(),
+      })
+      .chain(({ dtype, l, n, h, i, reverse, residuals }) =>
         fc
           .tuple(
-            ...recurrenceOperands(kernel, l, n, h).map(([shape, bound]) =>
+            ...recurrenceOperands(kernel, l, n, h, i).map(([shape, bound]) =>
               operandOf(shape, dtype, { bound: Math.max(1, bound), specials: false }).map((x) => scaled(x, Math.min(1, bound))),
             ),
           )
-          .map((inputs) => caseOf(kernel, dtype, inputs, reverse, (h + 1) * 2 ** l * Math.max(1, l * n))),
+          .map((inputs) => caseOf(kernel, dtype, inputs, { reverse, residuals }, (h + i + 1) * 2 ** l * Math.max(1, l * n))),
       )
   const arbitrary = (kernel: FusedKernelName): fc.Arbitrary<FusedCase> =>
     !isGate(kernel)
@@ -221,18 +240,17 @@ export const fusedCasesOf = (
 }
 
 /** The composed definition of `kernel` on `xs` (tensors of the reference backend), result by result. */
-const composed = (kernel: FusedKernelName, xs: readonly Tensor[], reverse: boolean): readonly Tensor[] => {
-  const [a, b, c, d, e, f, g, h] = xs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]
-  const o = { reverse }
+const composed = (kernel: FusedKernelName, xs: readonly Tensor[], o: RecurrenceOptions): readonly Tensor[] => {
+  const [a, b, c, d, e, f, g] = xs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]
   switch (kernel) {
     case 'lstmRecurrence':
-      return composedLstmRecurrence(a, b, c, d, e, o)
+      return composedLstmRecurrence(a, b, c, d, e, f, o)
     case 'lstmRecurrenceBackward':
       return composedLstmRecurrenceBackward(a, b, c, d, e, f, g, o)
     case 'gruRecurrence':
-      return composedGruRecurrence(a, b, c, d, e, o)
+      return composedGruRecurrence(a, b, c, d, e, f, o)
     case 'gruRecurrenceBackward':
-      return composedGruRecurrenceBackward(a, b, c, d, e, f, g, h, o)
+      return composedGruRecurrenceBackward(a, b, c, d, e, f, g, o)
     case 'lstmGates':
       return composedLstmGates(a, b)
     case 'lstmGatesBackward':
@@ -256,22 +274,22 @@ export const composedResult = (reference: Backend, c: FusedCase): readonly Reado
   const backend: Backend = { ...required, name: `${reference.name} (composed)` }
   const copy = (x: Operand) =>
     fromTypedArray(x.dtype === 'float32' ? Float32Array.from(x.data) : Float64Array.from(x.data), x.shape, { backend })
-  return composed(c.kernel, c.inputs.map(copy), c.reverse).map((t) => t.toTypedArray())
+  return composed(c.kernel, c.inputs.map(copy), { reverse: c.reverse, residuals: c.residuals }).map((t) => t.toTypedArray())
 }
 
 /** The candidate's kernel `c.kernel` on the case's inputs, its results as a list; `undefined` if absent. */
 const runFused = (candidate: Backend, c: FusedCase): readonly ReadonlyData[] | undefined => {
   const k = candidate.fused
-  const [a, b, x, d, e, f, g, h] = c.inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand, Operand]
+  const [a, b, x, d, e, f, g] = c.inputs as [Operand, Operand, Operand, Operand, Operand, Operand, Operand]
   switch (c.kernel) {
     case 'lstmRecurrence':
-      return k?.lstmRecurrence?.(a, b, x, d, e, c.reverse)
+      return k?.lstmRecurrence?.(a, b, x, d, e, f, c.reverse, c.residuals)
     case 'lstmRecurrenceBackward':
       return k?.lstmRecurrenceBackward?.(a, b, x, d, e, f, g, c.reverse)
     case 'gruRecurrence':
-      return k?.gruRecurrence?.(a, b, x, d, e, c.reverse)
+      return k?.gruRecurrence?.(a, b, x, d, e, f, c.reverse, c.residuals)
     case 'gruRecurrenceBackward':
-      return k?.gruRecurrenceBackward?.(a, b, x, d, e, f, g, h, c.reverse)
+      return k?.gruRecurrenceBackward?.(a, b, x, d, e, f, g, c.reverse)
     case 'lstmGates':
       return k?.lstmGates?.(a, b)
     case 'lstmGatesBackward':
