@@ -33,13 +33,13 @@ export function addRowF32(a: usize, row: usize, out: usize, rows: i32, width: i3
  * kernel sums over leading axes (so the same bits).
  */
 export function sumRowsF32(x: usize, rows: i32, width: i32, acc: usize, out: usize): void {
-  memory.fill(acc, 0, <usize>width << 3)
+  memory.fill(acc, 0, (<usize>width) << 3)
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * <usize>width) << 2)
     for (let j = 0; j < width; j++) {
-      const a = acc + (<usize>j << 3)
-      store<f64>(a, load<f64>(a) + <f64>load<f32>(row + (<usize>j << 2)))
+      const a = acc + ((<usize>j) << 3)
+      store<f64>(a, load<f64>(a) + <f64>load<f32>(row + ((<usize>j) << 2)))
     }
   }
-  for (let j = 0; j < width; j++) store<f32>(out + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)))
+  for (let j = 0; j < width; j++) store<f32>(out + ((<usize>j) << 2), <f32>load<f64>(acc + ((<usize>j) << 3)))
 }
