@@ -20,7 +20,7 @@
  * by arithmetic, not memory.
  *
  * Products with fewer rows than the tile (vector–matrix products, an unbatched RNN step) skip
- * packing, with float64 sums in every mode (`thin.ts`).
+ * packing (`thin.ts`), with float64 sums except in {@link F32_SUMS}, where they sum in float32 too.
  *
  * Memory is managed by the caller (see `src/kernels/wasmModule.ts`): it grows the memory and lays
  * out operands, scratch and output from {@link heapBase}; {@link workBytes} and
@@ -29,7 +29,7 @@
 
 import { micro4x4, micro4x8 } from './micro'
 import { MR, packA, packB } from './pack'
-import { put, thin } from './thin'
+import { put, thin, thin32 } from './thin'
 
 export * from './gates'
 export * from './recurrence'
@@ -229,6 +229,7 @@ export function gemm(
 ): void {
   if (m < MR) {
     if (mode === F64) thin<f64>(a, ars, acs, b, brs, bcs, m, n, k, work, out)
+    else if (mode === F32_SUMS) thin32(a, ars, acs, b, brs, bcs, m, n, k, work, out)
     else thin<f32>(a, ars, acs, b, brs, bcs, m, n, k, work, out)
     return
   }

@@ -61,8 +61,15 @@ const arena = () => {
       end = align16(end + bytes)
       return at
     },
-    ready: (op: string): Float32Array => new Float32Array(reserve(op, end)),
+    ready: (op: string): Float32Array => floats(reserve(op, end)),
   }
+}
+
+let view: Float32Array | undefined
+/** A float32 view of all of the module's memory `buffer`, made anew only when the memory grew. */
+const floats = (buffer: ArrayBuffer): Float32Array => {
+  if (view === undefined || view.buffer !== buffer) view = new Float32Array(buffer)
+  return view
 }
 
 /** A weight used as the right operand of products `(rows × k)·(k × n)`; `transposeB`: it is `(n, k)`. */
@@ -194,7 +201,8 @@ const lstm32 = (
   if (l > 0) project(xA, xp)
   const k = step()
   let [hPrev, cPrev] = [hA, cA]
-  for (const [s, t] of order(l, reverse).entries()) {
+  for (let s = 0; s < l; s++) {
+    const t = reverse ? l - 1 - s : s
     // without residuals one gate block, and two cell-state blocks in turn
     const g = gA + 4 * (residuals ? t : 0) * width
     const ct = csA + 4 * (residuals ? t : s % 2) * state

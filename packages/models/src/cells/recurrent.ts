@@ -59,7 +59,8 @@ type GruRes = {
 }
 
 /** The state after the last step processed: step L − 1, or step 0 when `reverse`. */
-const last = (seq: Tensor, reverse: boolean): Tensor => index(seq, reverse ? 0 : (seq.shape[0] ?? 1) - 1)
+const last = (seq: Tensor, reverse: boolean): Tensor =>
+  seq.shape[0] === 1 ? reshape(seq, seq.shape.slice(1)) : index(seq, reverse ? 0 : (seq.shape[0] ?? 1) - 1)
 
 /** The state each step read, `(L, N, H)`: the outputs shifted by one, `h0` at the first step processed. */
 const previous = (ys: Tensor, h0: Tensor, reverse: boolean): Tensor => {
@@ -82,7 +83,7 @@ const lstmBias = (w: CellParams): Tensor =>
 const lstmForward = (reverse: boolean, [x, h0, c0, w]: LstmArgs, residuals: boolean): readonly [LstmOut, LstmRes] => {
   const [ys, cs, gates] = lstmRecurrence(x, w.weight_ih, w.weight_hh, lstmBias(w), h0, c0, { reverse, residuals })
   return [
-    { ys, h: last(ys, reverse), c: residuals ? last(cs, reverse) : index(cs, 0) },
+    { ys, h: last(ys, reverse), c: residuals ? last(cs, reverse) : reshape(cs, cs.shape.slice(1)) },
     { x, w, h0, c0, ys, cs, gates },
   ]
 }

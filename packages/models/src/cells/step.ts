@@ -14,8 +14,9 @@
  *
  * @since 0.1.0
  */
-import { add, gruGates, lstmGates, matmul, mul, relu, sigmoid, slice, sub, type Tensor, tanh } from '@recur/core'
+import { add, gruGates, lstmGates, matmul, mul, relu, reshape, sigmoid, slice, sub, type Tensor, tanh } from '@recur/core'
 import type { Mode } from '../config.js'
+import { gruRecurrent, lstmRecurrent } from './recurrent.js'
 
 /**
  * One cell's parameters, named as PyTorch's `RNNCell`/`LSTMCell`/`GRUCell` (a layer adds the
@@ -131,12 +132,40 @@ const chunk3rows = (w: Tensor): [Tensor, Tensor, Tensor] => {
 }
 
 /**
- * One full step: `recur(state, projectInput(x))`.
+ * One full step: `recur(state, projectInput(x))`. A batched step `x` `(N, I)` of an LSTM without
+ * projection or of a reset-after GRU runs as a sequence of one step through the fused layers of
+ * `recurrent.ts` (one recurrence primitive, which a backend may run as one kernel, and one
+ * backward primitive in reverse mode); the same values, in fewer operations.
  *
  * @category cells
  * @since 0.1.0
  */
-export const step =
-  (mode: Mode, resetAfter: boolean, params: CellParams) =>
-  (state: State, x: Tensor): readonly [State, Tensor] =>
+export const step = (
+  mode: Mode,
+  resetAfter: boolean,
+  params: CellParams,
+): ((state: State, x: Tensor) => readonly [State, Tensor]) => {
+  const general = (state: State, x: Tensor): readonly [State, Tensor] =>
     recur(mode, resetAfter, params)(state, projectInput(params, x))
+  if (mode === 'LSTM' && params.weight_hr === undefined) {
+    const layer = lstmRecurrent(false)
+    // the two biases always appear summed: add them once for all steps (gradients flow back through the sum)
+    const { bias_ih: bi, bias_hh: bh, ...weights } = params
+    const bias = bi !== undefined && bh !== undefined ? add(bi, bh) : (bi ?? bh)
+    const fused: CellParams = bias === undefined ? weights : { ...weights, bias_ih: bias }
+    return (state, x) => {
+      if (x.rank !== 2) return general(state, x)
+      const { h, c } = layer(reshape(x, [1, ...x.shape]), state.h, state.c ?? missing('c'), fused)
+      return [{ h, c }, h]
+    }
+  }
+  if (mode === 'GRU' && resetAfter) {
+    const layer = gruRecurrent(false)
+    return (state, x) => {
+      if (x.rank !== 2) return general(state, x)
+      const { h } = layer(reshape(x, [1, ...x.shape]), state.h, params)
+      return [{ h }, h]
+    }
+  }
+  return general
+}
