@@ -145,38 +145,38 @@ export function thin32(
   const k4 = k & ~3
   const n4 = n & ~3
   for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) store<f32>(row + (<usize>p << 2), load<f32>(a + (<usize>(i * ars + p * acs) << 2)))
-    const dst = out + (<usize>(i * n) << 2)
+    for (let p = 0; p < k; p++) store<f32>(row + ((<usize>p) << 2), load<f32>(a + ((<usize>(i * ars + p * acs)) << 2)))
+    const dst = out + ((<usize>(i * n)) << 2)
     if (bcs === 1) {
-      memory.fill(dst, 0, <usize>n << 2)
+      memory.fill(dst, 0, (<usize>n) << 2)
       for (let p = 0; p < k; p++) {
-        const x = load<f32>(row + (<usize>p << 2))
+        const x = load<f32>(row + ((<usize>p) << 2))
         const s = f32x4.splat(x)
-        const src = b + (<usize>(p * brs) << 2)
+        const src = b + ((<usize>(p * brs)) << 2)
         let j = 0
         for (; j < n4; j += 4) {
-          const at = dst + (<usize>j << 2)
-          v128.store(at, f32x4.add(v128.load(at), f32x4.mul(s, v128.load(src + (<usize>j << 2)))))
+          const at = dst + ((<usize>j) << 2)
+          v128.store(at, f32x4.add(v128.load(at), f32x4.mul(s, v128.load(src + ((<usize>j) << 2)))))
         }
         for (; j < n; j++) {
-          const at = dst + (<usize>j << 2)
-          store<f32>(at, load<f32>(at) + x * load<f32>(src + (<usize>j << 2)))
+          const at = dst + ((<usize>j) << 2)
+          store<f32>(at, load<f32>(at) + x * load<f32>(src + ((<usize>j) << 2)))
         }
       }
       continue
     }
     let j = 0
     for (; j + 3 < n; j += 4) {
-      const b0 = b + (<usize>(j * bcs) << 2)
-      const b1 = b0 + (<usize>bcs << 2)
-      const b2 = b1 + (<usize>bcs << 2)
-      const b3 = b2 + (<usize>bcs << 2)
+      const b0 = b + ((<usize>(j * bcs)) << 2)
+      const b1 = b0 + ((<usize>bcs) << 2)
+      const b2 = b1 + ((<usize>bcs) << 2)
+      const b3 = b2 + ((<usize>bcs) << 2)
       let s0 = f32x4.splat(0)
       let s1 = s0
       let s2 = s0
       let s3 = s0
       for (let p = 0; p < k4; p += 4) {
-        const q = <usize>p << 2
+        const q = (<usize>p) << 2
         const x = v128.load(row + q)
         s0 = f32x4.add(s0, f32x4.mul(x, v128.load(b0 + q)))
         s1 = f32x4.add(s1, f32x4.mul(x, v128.load(b1 + q)))
@@ -188,25 +188,26 @@ export function thin32(
       let t2 = lanes(s2)
       let t3 = lanes(s3)
       for (let p = k4; p < k; p++) {
-        const x = load<f32>(row + (<usize>p << 2))
-        const q = <usize>p << 2
+        const x = load<f32>(row + ((<usize>p) << 2))
+        const q = (<usize>p) << 2
         t0 += x * load<f32>(b0 + q)
         t1 += x * load<f32>(b1 + q)
         t2 += x * load<f32>(b2 + q)
         t3 += x * load<f32>(b3 + q)
       }
-      store<f32>(dst + (<usize>j << 2), t0)
-      store<f32>(dst + (<usize>(j + 1) << 2), t1)
-      store<f32>(dst + (<usize>(j + 2) << 2), t2)
-      store<f32>(dst + (<usize>(j + 3) << 2), t3)
+      store<f32>(dst + ((<usize>j) << 2), t0)
+      store<f32>(dst + ((<usize>(j + 1)) << 2), t1)
+      store<f32>(dst + ((<usize>(j + 2)) << 2), t2)
+      store<f32>(dst + ((<usize>(j + 3)) << 2), t3)
     }
     for (; j < n; j++) {
-      const bj = b + (<usize>(j * bcs) << 2)
+      const bj = b + ((<usize>(j * bcs)) << 2)
       let s = f32x4.splat(0)
-      for (let p = 0; p < k4; p += 4) s = f32x4.add(s, f32x4.mul(v128.load(row + (<usize>p << 2)), v128.load(bj + (<usize>p << 2))))
+      for (let p = 0; p < k4; p += 4)
+        s = f32x4.add(s, f32x4.mul(v128.load(row + ((<usize>p) << 2)), v128.load(bj + ((<usize>p) << 2))))
       let t = lanes(s)
-      for (let p = k4; p < k; p++) t += load<f32>(row + (<usize>p << 2)) * load<f32>(bj + (<usize>p << 2))
-      store<f32>(dst + (<usize>j << 2), t)
+      for (let p = k4; p < k; p++) t += load<f32>(row + ((<usize>p) << 2)) * load<f32>(bj + ((<usize>p) << 2))
+      store<f32>(dst + ((<usize>j) << 2), t)
     }
   }
 }

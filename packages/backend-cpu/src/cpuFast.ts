@@ -7,15 +7,18 @@
  * rather than k·ε₆₄·Σ|a·b|, so sums that cancel lose digits (`[2²⁴, 1, −2²⁴] · [1, 1, 1]` is 0
  * here and 1 on `cpu`). It passes the conformance kit with the kit's float32-accumulator
  * tolerance (`{ matmul: { accumulator: 'float32', absolute: 2 ** -126 } }`), not with the default
- * one. Every other required kernel, float64 products and products with fewer than four rows
- * are `cpu`'s.
+ * one. Products with fewer than four rows (vector–matrix products: a streaming step) sum in
+ * float32 too, on an f32x4 dot-product kernel; every other required kernel, float64 products and
+ * the products small enough for `cpu`'s JavaScript kernel are `cpu`'s.
  *
  * It also has float32 LSTM / GRU gate kernels (`fused`) on WebAssembly f32x4, with a polynomial
  * exp (≤ 2 ulp) and the sigmoid and tanh built on it: several times faster than `cpu`'s (whose
  * `Math.exp` and `Math.tanh` dominate them), within a few ulps of float32 of its results and well
  * within the kit's fused tolerance (`kernels/fusedWasm.ts`). float64 gate kernels are `cpu`'s.
- * Its `fused` also has the whole-sequence recurrence kernels of `kernels/recurrenceWasm.ts`,
- * which run those gate kernels step by step.
+ * Its `fused` also has the whole-sequence recurrence kernels of `kernels/recurrenceWasm.ts`
+ * (float32): a whole LSTM or GRU layer's forward or backward pass in one call, every step in
+ * WebAssembly memory on weights packed once, giving the same bits as core's composed definition
+ * on `cpuFast`.
  *
  * @since 0.1.0
  */

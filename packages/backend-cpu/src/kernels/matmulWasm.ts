@@ -78,10 +78,10 @@ export const matmulWasm = (
 ): Float32Array | Float64Array => product(a, b, transposeA, transposeB, outShape, false)
 
 /**
- * {@link matmulWasm}, except that float32 products with at least four rows sum in float32, on a
- * 4 × 8 f32x4 micro-kernel (about 2.3× faster on large products). Each entry then errs by up to
- * about k·ε₃₂·Σ|a·b| (instead of k·ε₆₄·Σ|a·b|), as with a float32 BLAS. float64 products and
- * products of fewer rows are as in {@link matmulWasm}.
+ * {@link matmulWasm}, except that float32 products sum in float32: on a 4 × 8 f32x4 micro-kernel
+ * (about 2.3× faster on large products), and with fewer than four rows on an f32x4 dot-product
+ * kernel (about 2×). Each entry then errs by up to about k·ε₃₂·Σ|a·b| (instead of k·ε₆₄·Σ|a·b|),
+ * as with a float32 BLAS. float64 products are as in {@link matmulWasm}.
  *
  * @category kernels
  * @since 0.1.0
