@@ -8,12 +8,13 @@
  *   step, `mse`, `valueAndGrad`, one `sgd` update with `applyUpdates`.
  * - W3: `cell(...).step` fed one `(1, I)` input at a time (streaming inference).
  * - W4: `run` forward only.
- * - W5: the W1 model over L = 1,000 as `scan(cell.step, …)`, plain or with
- *   `{ checkpoint: ⌈√L⌉ }`, the same code otherwise; `vjp` splits the step so the memory held
- *   between the forward and the backward pass is measured as packages/core/bench/ad.ts does.
+ * - W5: the W1 model over L = 1,000, `run` plain or with `{ checkpoint: ⌈√L⌉ }` (the layer in
+ *   checkpointed segments, as PyTorch's side runs `nn.LSTM` per `torch.utils.checkpoint`
+ *   segment), the same code otherwise; `vjp` splits the step so the memory held between the
+ *   forward and the backward pass is measured as packages/core/bench/ad.ts does.
  */
 import { cpu, cpuFast } from '../packages/backend-cpu/src/index.js'
-import { add, fromTypedArray, matmul, scalar, scan, type Tensor, valueAndGrad, vjp } from '../packages/core/src/index.js'
+import { add, fromTypedArray, matmul, scalar, type Tensor, valueAndGrad, vjp } from '../packages/core/src/index.js'
 import { applyUpdates, type CellParams, cell, config, mse, run, type State, sgd } from '../packages/models/src/index.js'
 import { progress, rss, rssFields, runChild, timeSteps, toMiB } from './child.js'
 import { type ChildResult, type Job, type Sizes, type StreamName, segmentLength, shapeOf, valuesOf } from './spec.js'
@@ -107,23 +108,16 @@ const collect = (): number => {
   return m.heapUsed + m.arrayBuffers
 }
 
-/** W5: the W1 step over a long sequence via `scan(cell.step)`, plain or checkpointed. */
+/** W5: the W1 step over a long sequence, plain or with the layer's checkpointed segments. */
 const longBptt = async (job: Job): Promise<ChildResult> => {
   const s = job.sizes
-  const lstm = cellOf(s)
+  const c = layerConfig(s)
   const x = seededTensor(s, 'x')
   const y = seededTensor(s, 'y')
   const opt = sgd(job.learningRate)
   const segments = job.variant === 'checkpoint' ? segmentLength(s) : undefined
-  const loss = (p: Params): Tensor => {
-    const [, hs] = scan(
-      lstm.step(p.cell),
-      lstm.initialState(s.N, place),
-      x,
-      segments === undefined ? {} : { checkpoint: segments },
-    )
-    return mse(head(p, hs), y)
-  }
+  const loss = (p: Params): Tensor =>
+    mse(head(p, run(c, layerParams(p.cell), x, segments === undefined ? {} : { checkpoint: segments }).output), y)
   let params = initial(s)
   let state = opt.init(params)
   const losses: number[] = []

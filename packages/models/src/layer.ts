@@ -19,6 +19,7 @@
  * @since 0.1.0
  */
 import {
+  checkpoint,
   concat,
   expandDims,
   fromFlat,
@@ -27,6 +28,7 @@ import {
   Random,
   scan,
   shapeError,
+  slice,
   squeeze,
   stack,
   type Tensor,
@@ -54,6 +56,13 @@ export interface RunOptions {
   readonly lengths?: readonly number[]
   /** Dropout key: dropout between layers applies only when a key is given (training). */
   readonly key?: Random.Key
+  /**
+   * Gradient checkpointing: run each direction of each layer in segments of this many steps,
+   * each recomputed in the backward pass (core's `checkpoint`), so that reverse mode holds only
+   * the states between segments and the outputs instead of every step's intermediates — about
+   * ⌈√L⌉ balances memory and the extra forward pass. The values and gradients are the same.
+   */
+  readonly checkpoint?: number
 }
 
 /**
@@ -139,6 +148,56 @@ const fusedSequence = (
   return undefined
 }
 
+/** Whether {@link fusedSequence} runs this layer (over a non-empty sequence). */
+const hasFusedSequence = (c: Config, init: State): boolean =>
+  (c.mode === 'LSTM' && init.c !== undefined) ||
+  (c.mode === 'GRU' && c.resetAfter) ||
+  c.mode === 'RNN_TANH' ||
+  c.mode === 'RNN_RELU'
+
+/** Steps `[from, from + count)` of a sequence `(L, N, ·)`. */
+const steps = (x: Tensor, from: number, count: number): Tensor =>
+  slice(
+    x,
+    x.shape.map((_, i) => (i === 0 ? from : 0)),
+    x.shape.map((n, i) => (i === 0 ? count : n)),
+  )
+
+/**
+ * {@link fusedSequence} in segments of `k` steps, each one `checkpoint` call (processed last to
+ * first when `reverse`), the state carried from segment to segment.
+ */
+const segmented = (
+  c: Config,
+  p: CellParams,
+  x: Tensor,
+  init: State,
+  mask: Tensor | undefined,
+  reverse: boolean,
+  k: number,
+): { final: State; ys: Tensor } | undefined => {
+  const L = x.shape[0] ?? 0
+  if (L === 0 || !hasFusedSequence(c, init)) return undefined
+  const starts = Array.from({ length: Math.ceil(L / k) }, (_, i) => i * k)
+  const parts: Tensor[] = []
+  let state = init
+  for (const [i, from] of (reverse ? [...starts].reverse() : starts).entries()) {
+    const count = Math.min(k, L - from)
+    const m = mask === undefined ? undefined : steps(mask, from, count)
+    // the weights are an argument, not closed over: a segment whose input and state are constants
+    // (the first) is still checkpointed when only the weights are traced
+    const segment = checkpoint((xs: Tensor, s: State, w: CellParams): [State, Tensor] => {
+      const r = fusedSequence(c, w, xs, s, m, reverse)
+      if (r === undefined) throw new Error('rnn: no fused sequence for a segment') // excluded by hasFusedSequence
+      return [r.final, r.ys]
+    })
+    const [next, ys] = segment(steps(x, from, count), state, p)
+    parts[reverse ? starts.length - 1 - i : i] = ys
+    state = next
+  }
+  return { final: state, ys: parts.length === 1 ? (parts[0] as Tensor) : concat(parts, 0) }
+}
+
 /** One direction of one layer over the whole sequence `x` `(L, N, ·)`. */
 const direction = (
   c: Config,
@@ -148,9 +207,11 @@ const direction = (
   x: Tensor,
   init: State,
   mask: Tensor | undefined,
+  segments: number | undefined,
 ) => {
   const p = cellParams(params, layer, d)
-  const fused = fusedSequence(c, p, x, init, mask, d === 1)
+  const fused =
+    segments === undefined ? fusedSequence(c, p, x, init, mask, d === 1) : segmented(c, p, x, init, mask, d === 1, segments)
   if (fused !== undefined) return fused
   const cell = recur(c.mode, c.resetAfter, p)
   const xs = { xp: projectInput(p, x), m: mask }
@@ -166,7 +227,7 @@ const direction = (
     },
     init,
     xs,
-    { reverse: d === 1 },
+    segments === undefined ? { reverse: d === 1 } : { reverse: d === 1, checkpoint: segments },
   )
   return { final, ys }
 }
@@ -186,6 +247,9 @@ export const run = (c: Config, params: LayerParams, input: Tensor, options: RunO
   if (input.shape[input.rank - 1] !== c.inputSize)
     fail('input', `the last dimension of input must be inputSize ${c.inputSize}`, { input: input.shape })
   if (unbatched && options.lengths !== undefined) fail('lengths', 'lengths need batched input', { input: input.shape })
+  const k = options.checkpoint
+  if (k !== undefined && !(Number.isInteger(k) && k >= 1))
+    fail('checkpoint', `checkpoint is a segment length, an integer ≥ 1; got ${k}`, { input: input.shape })
   const x0 = unbatched ? expandDims(input, 1) : c.batchFirst ? transpose(input, [1, 0, 2]) : input
   const [L = 0, N = 0] = x0.shape
   const D = directions(c)
@@ -204,7 +268,7 @@ export const run = (c: Config, params: LayerParams, input: Tensor, options: RunO
     for (let d = 0; d < D; d++) {
       const k = layer * D + d
       const init: State = c0 === undefined ? { h: index(h0, k) } : { h: index(h0, k), c: index(c0, k) }
-      const { final, ys } = direction(c, params, layer, d, x, init, mask)
+      const { final, ys } = direction(c, params, layer, d, x, init, mask, options.checkpoint)
       outs.push(ys)
       hs.push(final.h)
       if (final.c !== undefined) cs.push(final.c)
