@@ -26,7 +26,9 @@ export const stridedCopy = (
     const io = dstOffset + off[0]!
     const ii = srcOffset + off[1]!
     if (sd === 1 && ss === 1) {
-      for (let j = 0; j < n; j++) dst[io + j] = src[ii + j]!
+      // a long contiguous run: one block copy (typed arrays of the kernel's dtype)
+      if (n >= 64 && (src instanceof Float32Array || src instanceof Float64Array)) dst.set(src.subarray(ii, ii + n), io)
+      else for (let j = 0; j < n; j++) dst[io + j] = src[ii + j]!
     } else {
       for (let j = 0; j < n; j++) dst[io + j * sd] = src[ii + j * ss]!
     }

@@ -53,9 +53,25 @@ export const matmulKernelShape = (a: Shape, b: Shape, ta: boolean, tb: boolean):
   return E.right([...batch.right, m, n])
 }
 
-/** C = op(A)·op(B): the cotangents of A and B for each combination of transpose flags. */
+/** Whether every batch dimension of `s` (all but the last two) is 1: one matrix, broadcast. */
+const oneMatrix = (s: Shape): boolean => s.slice(0, -2).every((d) => d === 1)
+
+/**
+ * C = op(A)·op(B): the cotangents of A and B for each combination of transpose flags. When B is
+ * one matrix broadcast over A's batch (a linear layer over a sequence: `(L, N, K)·Wᵀ`) and A is
+ * not transposed, B's cotangent is one product with the batch folded into the rows,
+ * `(B·M, K)ᵀ·(B·M, N)`, instead of a product per batch entry summed afterwards.
+ */
 const matmulVjp: Rule<'matmul'>['vjp'] = (ct, [a, b], _, { transposeA: ta, transposeB: tb }) => {
   const ga = ta ? matmul(b!, ct, { transposeA: tb, transposeB: true }) : matmul(ct, b!, { transposeB: !tb })
+  if (!ta && oneMatrix(b!.shape) && !oneMatrix(a!.shape)) {
+    const k = a!.shape[a!.rank - 1] ?? 0
+    const n = ct.shape[ct.rank - 1] ?? 0
+    const rows = k === 0 ? 0 : size(a!.shape) / k
+    const [a2, c2] = [reshape(a!, [rows, k]), reshape(ct, [rows, n])]
+    const gb = tb ? matmul(c2, a2, { transposeA: true }) : matmul(a2, c2, { transposeA: true })
+    return [unbroadcast(ga, a!.shape), reshape(gb, b!.shape)]
+  }
   const gb = tb ? matmul(ct, a!, { transposeA: true, transposeB: ta }) : matmul(a!, ct, { transposeA: !ta })
   return [unbroadcast(ga, a!.shape), unbroadcast(gb, b!.shape)]
 }
