@@ -11,6 +11,9 @@
  * float32 too, on an f32x4 dot-product kernel; every other required kernel, float64 products and
  * the products small enough for `cpu`'s JavaScript kernel are `cpu`'s.
  *
+ * Large float32 `add`, `sub`, `mul` and `div` of whole arrays (or one value and an array) run on a
+ * WebAssembly f32x4 loop, with the same bits as `cpu`'s kernel (`kernels/binaryWasm.ts`).
+ *
  * It also has float32 LSTM / GRU gate kernels (`fused`) on WebAssembly f32x4, with a polynomial
  * exp (≤ 2 ulp) and the sigmoid and tanh built on it: several times faster than `cpu`'s (whose
  * `Math.exp` and `Math.tanh` dominate them), within a few ulps of float32 of its results and well
@@ -24,6 +27,7 @@
  */
 import type { Backend } from '@recur/core'
 import { cpu } from './cpu.js'
+import { binaryFast } from './kernels/binaryWasm.js'
 import { fusedFast } from './kernels/fusedWasm.js'
 import { matmulFast } from './kernels/matmulCpu.js'
 import { recurrenceFast } from './kernels/recurrenceWasm.js'
@@ -36,4 +40,10 @@ import { recurrenceFast } from './kernels/recurrenceWasm.js'
  * @category instances
  * @since 0.1.0
  */
-export const cpuFast: Backend = { ...cpu, name: 'cpu-fast', matmul: matmulFast, fused: { ...fusedFast, ...recurrenceFast } }
+export const cpuFast: Backend = {
+  ...cpu,
+  name: 'cpu-fast',
+  matmul: matmulFast,
+  binary: binaryFast,
+  fused: { ...fusedFast, ...recurrenceFast },
+}

@@ -1,8 +1,10 @@
 /**
  * `cpuFast` passes the backend conformance kit with the kit's float32-accumulator tolerance for
  * `matmul` (its float32 products sum in float32), and its LSTM values and gradients match the
- * reference's within the kit's default end-to-end tolerance. Its other kernels are `cpu`'s, which
- * `conformance.test.ts` checks. Also: the cancelling sum that separates it from `cpu`.
+ * reference's within the kit's default end-to-end tolerance; its `binary` passes the kit too (the
+ * kit's arrays are small: the WebAssembly path for large ones is `binaryWasm.test.ts`). Its other
+ * kernels are `cpu`'s, which `conformance.test.ts` checks. Also: the cancelling sum that separates
+ * it from `cpu`.
  *
  * Reproduce a run with FC_SEED=<seed printed below>; FC_RUNS sets the cases per check.
  */
@@ -18,7 +20,7 @@ describe('cpuFast conforms to the Backend contract with float32 sums in matmul',
   registerConformance(cpuFast, it, {
     seed,
     numRuns,
-    kernels: ['matmul'],
+    kernels: ['matmul', 'binary'],
     tolerances: { matmul: { accumulator: 'float32', absolute: 2 ** -126 } },
   })
 })
