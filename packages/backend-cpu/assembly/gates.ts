@@ -19,8 +19,10 @@
  * NaN in gives NaN out; ±∞ saturate. A row's last H mod 4 elements go through the same vector code
  * with partial loads and stores, so a result does not depend on its position.
  *
- * The kernels allocate nothing and keep nothing between calls. Operands and results must not
- * overlap.
+ * The kernels allocate nothing and keep nothing between calls. A result may be the very block of
+ * an operand of the same layout (the recurrence kernels write the gates' cotangents over the
+ * gates): each element's operands are all read before its results are written. Other overlaps
+ * are not allowed.
  *
  * Inlining: every helper is inlined where it is called (`inline.always`; the `@inline` decorator
  * is not TypeScript the linter parses). Called functions were 1.3–1.8× slower here (V8 does not

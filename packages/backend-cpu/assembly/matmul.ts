@@ -132,6 +132,8 @@ function blocked<T, P>(
 function unpad<T, P>(c: usize, ldc: i32, m: i32, n: i32, out: usize): void {
   const el = usize(sizeof<P>())
   const size = usize(sizeof<T>())
+  // the scratch already is the result (see inScratch)
+  if (out === c && ldc === n && sizeof<T>() === sizeof<P>()) return
   for (let i = 0; i < m; i++) {
     const src = c + usize(i * ldc) * el
     const dst = out + usize(i * n) * size
@@ -199,6 +201,15 @@ export function gemmPacked(
     blocked<f32, f32>(a, ars, acs, 0, 0, 0, m, n, k, work, c, ldc, packed)
     unpad<f32, f32>(c, ldc, m, n, out)
   }
+}
+
+/**
+ * Whether the padded scratch `c` of an m × n product in `mode` holds the result itself, row-major
+ * (no padded columns, accumulated in the operands' type): the caller may then pass `out = c` and
+ * read the result there, and the copy is skipped.
+ */
+export function inScratch(mode: i32, m: i32, n: i32): bool {
+  return m >= MR && n % nrOf(mode) === 0 && mode !== F32
 }
 
 /** The smallest number of rows {@link gemmPacked} takes (fewer go to the unpacked path). */

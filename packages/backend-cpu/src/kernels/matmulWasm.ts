@@ -44,8 +44,10 @@ const product = (
   const aAt = align16(work + wasm.workBytes(mode, rows, n, k))
   const bAt = align16(aAt + a.data.length * size)
   const cAt = align16(bAt + (packedB === undefined && copiedB === undefined ? b.data.length * size : 0))
-  const outAt = align16(cAt + wasm.scratchBytes(mode, rows, n))
-  const buffer = reserve('matmul', outAt + total * size)
+  // one product whose padded scratch is its result: read it there (no output block, no copy)
+  const direct = products === 1 && wasm.inScratch(mode, rows, n) !== 0
+  const outAt = direct ? cAt : align16(cAt + wasm.scratchBytes(mode, rows, n))
+  const buffer = reserve('matmul', direct ? cAt + wasm.scratchBytes(mode, rows, n) : outAt + total * size)
   copyIn(buffer, aAt, a.data, double)
   if (packedB === undefined && copiedB === undefined) copyIn(buffer, bAt, b.data, double)
   for (let t = 0; t < products; t++) {

@@ -9,8 +9,9 @@
  * step's input in one product; then each step is one product on the packed recurrent weight
  * (`gemmPacked`; the unpacked path for fewer than four rows), float32 sums with the projection and
  * biases (`assembly/recurrence.ts`) and one gate kernel call (`assembly/gates.ts`), each reading
- * the previous step's results where they lie; the results are copied out at the end (without
- * residuals, only the outputs and the final state).
+ * the previous step's results where they lie (the gate pre-activations and, backward, their
+ * cotangents replace their inputs in place, so a call holds one block per sequence of gates); the
+ * results are copied out at the end (without residuals, only the outputs and the final state).
  * These are the kernels `cpuFast` runs for the composed definition, in the same order, so the
  * results are the same as core's composed definition on `cpuFast`.
  *
@@ -179,7 +180,8 @@ const lstm32 = (
   ])
   const [project, recur] = w.products as [Product, Product]
   const kept = residuals ? l : 1
-  const [xA, xp, bA, hA, cA, ysA, csA, gA, tmp] = blocks(w.mem, [
+  // the gate pre-activations replace the projection in place (its block is the gates' result)
+  const [xA, xp, bA, hA, cA, ysA, csA, tmp] = blocks(w.mem, [
     l * n * i,
     l * width,
     4 * h,
@@ -187,7 +189,6 @@ const lstm32 = (
     state,
     l * state,
     (kept + 1) * state,
-    kept * width,
     width,
   ])
   const f32 = w.mem.ready('lstmRecurrence')
@@ -203,18 +204,18 @@ const lstm32 = (
   let [hPrev, cPrev] = [hA, cA]
   for (let s = 0; s < l; s++) {
     const t = reverse ? l - 1 - s : s
-    // without residuals one gate block, and two cell-state blocks in turn
-    const g = gA + 4 * (residuals ? t : 0) * width
+    // without residuals two cell-state blocks in turn
+    const g = xp + 4 * t * width
     const ct = csA + 4 * (residuals ? t : s % 2) * state
     recur(hPrev, tmp)
-    k.add(xp + 4 * t * width, tmp, g, width)
+    k.add(g, tmp, g, width)
     k.addRow(g, bA, g, n, 4 * h)
     const ht = ysA + 4 * t * state
     k.lstm(g, cPrev, ht, ct, h, n)
     ;[hPrev, cPrev] = [ht, ct]
   }
   const cells = residuals ? out(f32, csA, l * state) : out(f32, cPrev, state)
-  return [out(f32, ysA, l * state), cells, residuals ? out(f32, gA, l * width) : new Float32Array(0)] as const
+  return [out(f32, ysA, l * state), cells, residuals ? out(f32, xp, l * width) : new Float32Array(0)] as const
 }
 
 const lstmBackward32 = (
@@ -231,7 +232,8 @@ const lstmBackward32 = (
   const [state, width] = [n * h, 4 * n * h]
   const w = weights([{ w: wHh, rows: n, k: 4 * h, n: h, transposeB: false }])
   const [product] = w.products as [Product]
-  const [gA, csA, c0A, dyA, dhA, dcA, dcB, dhn, dG, db, acc] = blocks(w.mem, [
+  // the gates' cotangents replace the gates in place, step by step
+  const [gA, csA, c0A, dyA, dhA, dcA, dcB, dhn, db, acc] = blocks(w.mem, [
     l * width,
     l * state,
     state,
@@ -240,7 +242,6 @@ const lstmBackward32 = (
     state,
     state,
     state,
-    l * width,
     4 * h,
     8 * h,
   ])
@@ -261,13 +262,13 @@ const lstmBackward32 = (
     const t = steps[s] ?? 0
     const prev = s === 0 ? c0A : csA + 4 * (steps[s - 1] ?? 0) * state
     k.add(dhA, dyA + 4 * t * state, dhn, state)
-    const dg = dG + 4 * t * width
-    k.lstmBackward(gA + 4 * t * width, prev, dhn, dcNow, dg, dcNext, h, n)
+    const dg = gA + 4 * t * width
+    k.lstmBackward(dg, prev, dhn, dcNow, dg, dcNext, h, n)
     product(dg, dhA)
     ;[dcNow, dcNext] = [dcNext, dcNow]
   }
-  k.sumRows(dG, l * n, 4 * h, acc, db)
-  return [out(f32, dG, l * width), out(f32, dhA, state), out(f32, dcNow, state), out(f32, db, 4 * h)] as const
+  k.sumRows(gA, l * n, 4 * h, acc, db)
+  return [out(f32, gA, l * width), out(f32, dhA, state), out(f32, dcNow, state), out(f32, db, 4 * h)] as const
 }
 
 const gru32 = (
@@ -288,16 +289,8 @@ const gru32 = (
   ])
   const [project, recur] = w.products as [Product, Product]
   const kept = residuals ? l : 1
-  const [xA, xp, biA, bhA, hA, ysA, xbA, hpA] = blocks(w.mem, [
-    l * n * i,
-    l * width,
-    3 * h,
-    3 * h,
-    state,
-    l * state,
-    kept * width,
-    kept * width,
-  ])
+  // xb = xp + b_ih replaces the projection in place (its block is the xb result)
+  const [xA, xp, biA, bhA, hA, ysA, hpA] = blocks(w.mem, [l * n * i, l * width, 3 * h, 3 * h, state, l * state, kept * width])
   const f32 = w.mem.ready('gruRecurrence')
   w.load(f32)
   load(f32, [
@@ -310,16 +303,16 @@ const gru32 = (
   const k = step()
   let hPrev = hA
   for (const t of order(l, reverse)) {
-    const [xb, hp] = [xbA + 4 * (residuals ? t : 0) * width, hpA + 4 * (residuals ? t : 0) * width]
+    const [xb, hp] = [xp + 4 * t * width, hpA + 4 * (residuals ? t : 0) * width]
     recur(hPrev, hp)
     k.addRow(hp, bhA, hp, n, 3 * h)
-    k.addRow(xp + 4 * t * width, biA, xb, n, 3 * h)
+    k.addRow(xb, biA, xb, n, 3 * h)
     const ht = ysA + 4 * t * state
     k.gru(xb, hp, hPrev, ht, h, n)
     hPrev = ht
   }
   const saved = (at: number) => (residuals ? out(f32, at, l * width) : new Float32Array(0))
-  return [out(f32, ysA, l * state), saved(xbA), saved(hpA)] as const
+  return [out(f32, ysA, l * state), saved(xp), saved(hpA)] as const
 }
 
 const gruBackward32 = (
@@ -336,7 +329,8 @@ const gruBackward32 = (
   const [state, width] = [n * h, 3 * n * h]
   const w = weights([{ w: wHh, rows: n, k: 3 * h, n: h, transposeB: false }])
   const [product] = w.products as [Product]
-  const [xA, hpA, ysA, h0A, dyA, dhA, dhn, direct, dX, dHp, dbi, dbh, acc] = blocks(w.mem, [
+  // the cotangents of xb and hp replace them in place, step by step
+  const [xA, hpA, ysA, h0A, dyA, dhA, dhn, direct, dbi, dbh, acc] = blocks(w.mem, [
     l * width,
     l * width,
     l * state,
@@ -345,8 +339,6 @@ const gruBackward32 = (
     state,
     state,
     state,
-    l * width,
-    l * width,
     3 * h,
     3 * h,
     6 * h,
@@ -367,16 +359,16 @@ const gruBackward32 = (
     const t = steps[s] ?? 0
     const prev = s === 0 ? h0A : ysA + 4 * (steps[s - 1] ?? 0) * state
     k.add(dhA, dyA + 4 * t * state, dhn, state)
-    const dhp = dHp + 4 * t * width
-    k.gruBackward(xA + 4 * t * width, hpA + 4 * t * width, prev, dhn, dX + 4 * t * width, dhp, direct, h, n)
+    const [dxb, dhp] = [xA + 4 * t * width, hpA + 4 * t * width]
+    k.gruBackward(dxb, dhp, prev, dhn, dxb, dhp, direct, h, n)
     product(dhp, dhA)
     k.add(direct, dhA, dhA, state)
   }
-  k.sumRows(dX, l * n, 3 * h, acc, dbi)
-  k.sumRows(dHp, l * n, 3 * h, acc, dbh)
+  k.sumRows(xA, l * n, 3 * h, acc, dbi)
+  k.sumRows(hpA, l * n, 3 * h, acc, dbh)
   return [
-    out(f32, dX, l * width),
-    out(f32, dHp, l * width),
+    out(f32, xA, l * width),
+    out(f32, hpA, l * width),
     out(f32, dhA, state),
     out(f32, dbi, 3 * h),
     out(f32, dbh, 3 * h),

@@ -75,6 +75,8 @@ export interface WasmKernels {
     c: number,
     out: number,
   ) => void
+  /** Whether an m × n product's scratch `c` is its result (then `out = c` skips the copy). */
+  readonly inScratch: (mode: WasmMode, m: number, n: number) => number
   /** The fewest rows `gemmPacked` takes. */
   readonly packedMinRows: number
   /** `out = A · B` of one product in `mode`; addresses in bytes. */
@@ -145,6 +147,7 @@ export const loadKernels = (file: string): WasmKernels => {
     packAll: fn(file, exports, 'packAll'),
     gemmPacked: fn(file, exports, 'gemmPacked'),
     packedMinRows: fn(file, exports, 'packedMinRows')(),
+    inScratch: fn(file, exports, 'inScratch'),
     exported: (name) => fn(file, exports, name),
   }
 }
