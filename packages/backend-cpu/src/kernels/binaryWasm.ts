@@ -11,7 +11,7 @@
 import type { BinaryOp, Operand, Shape } from '@recur/core'
 import { Shapes } from '@recur/core'
 import { binary } from './binary.js'
-import { align16, reserve, scratchStart, wasm } from './wasmModule.js'
+import { align16, lazyExports, reserveFloats, scratchStart } from './wasmModule.js'
 
 /** The ops the loop has, by its op code. */
 const codes: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 }
@@ -19,13 +19,7 @@ const codes: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 
 /** Fewer elements than this go to the JavaScript kernel (the copies would not pay). */
 const fewest = 4096
 
-let run: ((...args: number[]) => number) | undefined
-
-let view: Float32Array | undefined
-const floats = (buffer: ArrayBuffer): Float32Array => {
-  if (view === undefined || view.buffer !== buffer) view = new Float32Array(buffer)
-  return view
-}
+const loop = lazyExports({ binary: 'binaryF32' })
 
 /** 1 when `x` is the whole output, 0 when it is one value, −1 otherwise. */
 const strideOf = (x: Operand, outShape: Shape, n: number): number =>
@@ -46,7 +40,7 @@ export const binaryFast = (op: BinaryOp, a: Operand, b: Operand, outShape: Shape
   const aAt = scratchStart()
   const bAt = align16(aAt + 4 * a.data.length)
   const outAt = align16(bAt + 4 * b.data.length)
-  const f32 = floats(reserve(op, outAt + 4 * n))
+  const f32 = reserveFloats(op, outAt + 4 * n)
   for (const [at, x] of [
     [aAt, a],
     [bAt, b],
@@ -54,7 +48,6 @@ export const binaryFast = (op: BinaryOp, a: Operand, b: Operand, outShape: Shape
     if (x.data instanceof Float32Array) f32.set(x.data, at / 4)
     else for (let i = 0; i < x.data.length; i++) f32[at / 4 + i] = x.data[i] ?? 0
   }
-  run ??= wasm.exported('binaryF32')
-  run(code, aAt, sa, bAt, sb, outAt, n)
+  loop().binary(code, aAt, sa, bAt, sb, outAt, n)
   return f32.slice(outAt / 4, outAt / 4 + n)
 }

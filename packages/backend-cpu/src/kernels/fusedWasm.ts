@@ -25,7 +25,7 @@
  */
 import type { FusedKernels, Operand, ReadonlyData } from '@recur/core'
 import { fused } from './fused.js'
-import { align16, reserve, scratchStart, wasm } from './wasmModule.js'
+import { align16, lazyExports, reserveFloats, scratchStart } from './wasmModule.js'
 
 /** The hidden size and number of rows of a state operand `(…, H)`. */
 const layout = (state: Operand): readonly [h: number, rows: number] => {
@@ -33,34 +33,14 @@ const layout = (state: Operand): readonly [h: number, rows: number] => {
   return [h, h === 0 ? 0 : state.data.length / h]
 }
 
-type WasmFn = (...args: number[]) => number
-
 /** The gate kernels of the module (`assembly/gates.ts`). */
-interface GateKernels {
-  readonly lstmForward: WasmFn
-  readonly lstmBackward: WasmFn
-  readonly gruForward: WasmFn
-  readonly gruBackward: WasmFn
-  readonly map: WasmFn
-}
-
-let kernels: GateKernels | undefined
-/** The gate kernels, looked up on first use (so a stale `.wasm` fails only the call, saying how to rebuild it). */
-const gates = (): GateKernels =>
-  (kernels ??= {
-    lstmForward: wasm.exported('lstmGatesF32'),
-    lstmBackward: wasm.exported('lstmGatesBackwardF32'),
-    gruForward: wasm.exported('gruGatesF32'),
-    gruBackward: wasm.exported('gruGatesBackwardF32'),
-    map: wasm.exported('mapF32'),
-  })
-
-let heap: Float32Array | undefined
-/** A float32 view of all of `buffer` (the module's memory), made anew only after the memory grew. */
-const heapOf = (buffer: ArrayBuffer): Float32Array => {
-  if (heap === undefined || heap.buffer !== buffer) heap = new Float32Array(buffer)
-  return heap
-}
+const gates = lazyExports({
+  lstmForward: 'lstmGatesF32',
+  lstmBackward: 'lstmGatesBackwardF32',
+  gruForward: 'gruGatesF32',
+  gruBackward: 'gruGatesBackwardF32',
+  map: 'mapF32',
+})
 
 /**
  * Lays out float32 blocks for `inputs` and then for `outputs` (lengths) from `scratchStart()`,
@@ -74,7 +54,7 @@ const arena = (op: string, inputs: readonly ReadonlyData[], outputs: readonly nu
     at.push(end)
     end = align16(end + 4 * n)
   }
-  const f32 = heapOf(reserve(op, end))
+  const f32 = reserveFloats(op, end)
   inputs.forEach((data, k) => {
     const from = (at[k] ?? 0) / 4
     if (data instanceof Float32Array || data instanceof Float64Array) f32.set(data, from)

@@ -20,31 +20,18 @@
 import type { FusedKernels, Operand, ReadonlyData } from '@recur/core'
 import { keptCopy, keptPacked } from './keptOperands.js'
 import { usesWasm } from './matmulCpu.js'
-import { align16, keptGenerationNow, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
+import { align16, keptGenerationNow, lazyExports, reserveFloats, scratchStart, WasmMode, wasm } from './wasmModule.js'
 
-type WasmFn = (...args: number[]) => number
-
-interface StepKernels {
-  readonly add: WasmFn
-  readonly addRow: WasmFn
-  readonly sumRows: WasmFn
-  readonly lstm: WasmFn
-  readonly lstmBackward: WasmFn
-  readonly gru: WasmFn
-  readonly gruBackward: WasmFn
-}
-
-let found: StepKernels | undefined
-const step = (): StepKernels =>
-  (found ??= {
-    add: wasm.exported('addF32'),
-    addRow: wasm.exported('addRowF32'),
-    sumRows: wasm.exported('sumRowsF32'),
-    lstm: wasm.exported('lstmGatesF32'),
-    lstmBackward: wasm.exported('lstmGatesBackwardF32'),
-    gru: wasm.exported('gruGatesF32'),
-    gruBackward: wasm.exported('gruGatesBackwardF32'),
-  })
+/** The step kernels of the module (`assembly/recurrence.ts`, `assembly/gates.ts`). */
+const step = lazyExports({
+  add: 'addF32',
+  addRow: 'addRowF32',
+  sumRows: 'sumRowsF32',
+  lstm: 'lstmGatesF32',
+  lstmBackward: 'lstmGatesBackwardF32',
+  gru: 'gruGatesF32',
+  gruBackward: 'gruGatesBackwardF32',
+})
 
 /** The time indices in processing order. */
 const order = (l: number, reverse: boolean): number[] => Array.from({ length: l }, (_, k) => (reverse ? l - 1 - k : k))
@@ -62,15 +49,8 @@ const arena = () => {
       end = align16(end + bytes)
       return at
     },
-    ready: (op: string): Float32Array => floats(reserve(op, end)),
+    ready: (op: string): Float32Array => reserveFloats(op, end),
   }
-}
-
-let view: Float32Array | undefined
-/** A float32 view of all of the module's memory `buffer`, made anew only when the memory grew. */
-const floats = (buffer: ArrayBuffer): Float32Array => {
-  if (view === undefined || view.buffer !== buffer) view = new Float32Array(buffer)
-  return view
 }
 
 /** A weight used as the right operand of products `(rows × k)·(k × n)`; `transposeB`: it is `(n, k)`. */

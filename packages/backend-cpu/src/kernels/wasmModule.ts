@@ -240,3 +240,39 @@ export const keep = (op: string, bytes: number): number => {
  * @since 0.1.0
  */
 export const scratchStart = (): number => align16(wasm.heapBase) + keptBytes
+
+let floats: Float32Array | undefined
+
+/**
+ * Grows the memory to at least `bytes` (as {@link reserve}) and returns a float32 view of all of
+ * it, made anew only after the memory grew.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const reserveFloats = (op: string, bytes: number): Float32Array => {
+  const buffer = reserve(op, bytes)
+  if (floats === undefined || floats.buffer !== buffer) floats = new Float32Array(buffer)
+  return floats
+}
+
+/** An exported function of the module. */
+export type WasmFn = (...args: number[]) => number
+
+/**
+ * The exports named by `names` (key → export name), looked up on first use, so that a stale
+ * `.wasm` fails only the call that needs a missing export, saying how to rebuild it.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const lazyExports = <K extends string>(names: Readonly<Record<K, string>>): (() => Readonly<Record<K, WasmFn>>) => {
+  let found: Readonly<Record<K, WasmFn>> | undefined
+  return () => {
+    if (found === undefined) {
+      const entries = Object.entries<string>(names).map(([key, name]) => [key, wasm.exported(name)] as const)
+      found = Object.fromEntries(entries) as Record<K, WasmFn>
+    }
+    return found
+  }
+}
