@@ -173,6 +173,36 @@ export function packAll(mode: i32, b: usize, brs: i32, bcs: i32, k: i32, n: i32,
   else packAllOf<f32, f32>(b, brs, bcs, k, n, dst)
 }
 
+/** The blocked product in `mode` (B packed at `prepacked`, or packed here when 0), then unpadded to `out`. */
+function product(
+  mode: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  work: usize,
+  c: usize,
+  out: usize,
+  prepacked: usize,
+): void {
+  const ldc = roundUp(n, nrOf(mode))
+  if (mode === F64) {
+    blocked<f64, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked)
+    unpad<f64, f64>(c, ldc, m, n, out)
+  } else if (mode === F32) {
+    blocked<f32, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked)
+    unpad<f32, f64>(c, ldc, m, n, out)
+  } else {
+    blocked<f32, f32>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked)
+    unpad<f32, f32>(c, ldc, m, n, out)
+  }
+}
+
 /**
  * {@link gemm} (m ≥ 4 rows) with B already packed by {@link packAll} at `packed`: the same
  * blocks, the same micro-kernel calls in the same order, so the same bits as {@link gemm}.
@@ -190,17 +220,7 @@ export function gemmPacked(
   c: usize,
   out: usize,
 ): void {
-  const ldc = roundUp(n, nrOf(mode))
-  if (mode === F64) {
-    blocked<f64, f64>(a, ars, acs, 0, 0, 0, m, n, k, work, c, ldc, packed)
-    unpad<f64, f64>(c, ldc, m, n, out)
-  } else if (mode === F32) {
-    blocked<f32, f64>(a, ars, acs, 0, 0, 0, m, n, k, work, c, ldc, packed)
-    unpad<f32, f64>(c, ldc, m, n, out)
-  } else {
-    blocked<f32, f32>(a, ars, acs, 0, 0, 0, m, n, k, work, c, ldc, packed)
-    unpad<f32, f32>(c, ldc, m, n, out)
-  }
+  product(mode, a, ars, acs, 0, 0, 0, m, n, k, work, c, out, packed)
 }
 
 /**
@@ -244,15 +264,5 @@ export function gemm(
     else thin<f32>(a, ars, acs, b, brs, bcs, m, n, k, work, out)
     return
   }
-  const ldc = roundUp(n, nrOf(mode))
-  if (mode === F64) {
-    blocked<f64, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, 0)
-    unpad<f64, f64>(c, ldc, m, n, out)
-  } else if (mode === F32) {
-    blocked<f32, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, 0)
-    unpad<f32, f64>(c, ldc, m, n, out)
-  } else {
-    blocked<f32, f32>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, 0)
-    unpad<f32, f32>(c, ldc, m, n, out)
-  }
+  product(mode, a, ars, acs, b, brs, bcs, m, n, k, work, c, out, 0)
 }
