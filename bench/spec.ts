@@ -44,7 +44,7 @@ const w1: Sizes = { mode: 'LSTM', I: 64, H: 256, N: 32, L: 64, O: 64 }
 const w1q: Sizes = { mode: 'LSTM', I: 8, H: 16, N: 4, L: 8, O: 8 }
 
 export const workloads: Readonly<Record<WorkloadId, Workload>> = {
-  W1: { id: 'W1', title: 'train-LSTM', kind: 'train', full: w1, quick: w1q, variants: ['plain'], warmup: 1, runs: undefined },
+  W1: { id: 'W1', title: 'train-LSTM', kind: 'train', full: w1, quick: w1q, variants: ['plain'], warmup: 3, runs: undefined },
   W2: {
     id: 'W2',
     title: 'train-GRU',
@@ -52,7 +52,7 @@ export const workloads: Readonly<Record<WorkloadId, Workload>> = {
     full: { ...w1, mode: 'GRU' },
     quick: { ...w1q, mode: 'GRU' },
     variants: ['plain'],
-    warmup: 1,
+    warmup: 3,
     runs: undefined,
   },
   W3: {
@@ -73,7 +73,7 @@ export const workloads: Readonly<Record<WorkloadId, Workload>> = {
     full: { mode: 'LSTM', I: 64, H: 256, N: 64, L: 128, O: 0 },
     quick: { mode: 'LSTM', I: 8, H: 16, N: 4, L: 8, O: 0 },
     variants: ['plain'],
-    warmup: 1,
+    warmup: 3,
     runs: undefined,
   },
   W5: {
