@@ -132,10 +132,11 @@ const chunk3rows = (w: Tensor): [Tensor, Tensor, Tensor] => {
 }
 
 /**
- * One full step: `recur(state, projectInput(x))`. A batched step `x` `(N, I)` of an LSTM without
- * projection or of a reset-after GRU runs as a sequence of one step through the fused layers of
- * `recurrent.ts` (one recurrence primitive, which a backend may run as one kernel, and one
- * backward primitive in reverse mode); the same values, in fewer operations.
+ * One full step: `recur(state, projectInput(x))`. On a backend with the whole-sequence recurrence
+ * kernels (`cpuFast`), a batched step `x` `(N, I)` of an LSTM without projection or of a
+ * reset-after GRU runs as a sequence of one step through the fused layers of `recurrent.ts` (one
+ * recurrence primitive, one kernel call, and one backward primitive in reverse mode); the same
+ * values, in fewer operations.
  *
  * @category cells
  * @since 0.1.0
@@ -147,19 +148,22 @@ export const step = (
 ): ((state: State, x: Tensor) => readonly [State, Tensor]) => {
   const general = (state: State, x: Tensor): readonly [State, Tensor] =>
     recur(mode, resetAfter, params)(state, projectInput(params, x))
-  if (mode === 'LSTM' && params.weight_hr === undefined) {
+  // one-step recurrences pay off where the backend runs them as one kernel; elsewhere the step's
+  // own primitives are fewer than the recurrence's composed definition
+  const fused = params.weight_hh.backend.fused
+  if (mode === 'LSTM' && params.weight_hr === undefined && fused?.lstmRecurrence !== undefined) {
     const layer = lstmRecurrent(false)
     // the two biases always appear summed: add them once for all steps (gradients flow back through the sum)
     const { bias_ih: bi, bias_hh: bh, ...weights } = params
     const bias = bi !== undefined && bh !== undefined ? add(bi, bh) : (bi ?? bh)
-    const fused: CellParams = bias === undefined ? weights : { ...weights, bias_ih: bias }
+    const summed: CellParams = bias === undefined ? weights : { ...weights, bias_ih: bias }
     return (state, x) => {
       if (x.rank !== 2) return general(state, x)
-      const { h, c } = layer(reshape(x, [1, ...x.shape]), state.h, state.c ?? missing('c'), fused)
+      const { h, c } = layer(reshape(x, [1, ...x.shape]), state.h, state.c ?? missing('c'), summed)
       return [{ h, c }, h]
     }
   }
-  if (mode === 'GRU' && resetAfter) {
+  if (mode === 'GRU' && resetAfter && fused?.gruRecurrence !== undefined) {
     const layer = gruRecurrent(false)
     return (state, x) => {
       if (x.rank !== 2) return general(state, x)
