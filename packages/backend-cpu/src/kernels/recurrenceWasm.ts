@@ -137,6 +137,28 @@ const sizes = (seq: Operand, state: Operand) => {
 const blocks = <const T extends readonly number[]>(m: ReturnType<typeof arena>, counts: T): { readonly [K in keyof T]: number } =>
   counts.map((c) => m.take(4 * c)) as { readonly [K in keyof T]: number }
 
+/**
+ * A forward kernel's sizes (`g` gates per step) and weights: the input projection of every step,
+ * `(L·N × I)·W_ihᵀ`, and each step's recurrent product `(N × H)·W_hhᵀ`.
+ */
+const forwardSetup = (x: Operand, wIh: Operand, wHh: Operand, h0: Operand, g: number) => {
+  const { l, n, h, i } = sizes(x, h0)
+  const w = weights([
+    { w: wIh, rows: l * n, k: i, n: g * h, transposeB: true },
+    { w: wHh, rows: n, k: h, n: g * h, transposeB: true },
+  ])
+  const [project, recur] = w.products as [Product, Product]
+  return { l, n, h, i, state: n * h, width: g * n * h, w, project, recur }
+}
+
+/** A backward kernel's sizes (`g` gates per step) and weight: each step's `(N × G·H)·W_hh`. */
+const backwardSetup = (seq: Operand, state0: Operand, wHh: Operand, g: number) => {
+  const { l, n, h } = sizes(seq, state0)
+  const w = weights([{ w: wHh, rows: n, k: g * h, n: h, transposeB: false }])
+  const [product] = w.products as [Product]
+  return { l, n, h, state: n * h, width: g * n * h, w, product }
+}
+
 /** Copies each operand's data to its block. */
 const load = (f32: Float32Array, pairs: readonly (readonly [number, Operand])[]): void => {
   for (const [at, x] of pairs) put(f32, at, x.data)
@@ -152,13 +174,7 @@ const lstm32 = (
   reverse: boolean,
   residuals: boolean,
 ) => {
-  const { l, n, h, i } = sizes(x, h0)
-  const [state, width] = [n * h, 4 * n * h]
-  const w = weights([
-    { w: wIh, rows: l * n, k: i, n: 4 * h, transposeB: true },
-    { w: wHh, rows: n, k: h, n: 4 * h, transposeB: true },
-  ])
-  const [project, recur] = w.products as [Product, Product]
+  const { l, n, h, i, state, width, w, project, recur } = forwardSetup(x, wIh, wHh, h0, 4)
   const kept = residuals ? l : 1
   // the gate pre-activations replace the projection in place (its block is the gates' result)
   const [xA, xp, bA, hA, cA, ysA, csA, tmp] = blocks(w.mem, [
@@ -208,10 +224,7 @@ const lstmBackward32 = (
   dc: Operand,
   reverse: boolean,
 ) => {
-  const { l, n, h } = sizes(gates, c0)
-  const [state, width] = [n * h, 4 * n * h]
-  const w = weights([{ w: wHh, rows: n, k: 4 * h, n: h, transposeB: false }])
-  const [product] = w.products as [Product]
+  const { l, n, h, state, width, w, product } = backwardSetup(gates, c0, wHh, 4)
   // the gates' cotangents replace the gates in place, step by step
   const [gA, csA, c0A, dyA, dhA, dcA, dcB, dhn, db, acc] = blocks(w.mem, [
     l * width,
@@ -261,13 +274,7 @@ const gru32 = (
   reverse: boolean,
   residuals: boolean,
 ) => {
-  const { l, n, h, i } = sizes(x, h0)
-  const [state, width] = [n * h, 3 * n * h]
-  const w = weights([
-    { w: wIh, rows: l * n, k: i, n: 3 * h, transposeB: true },
-    { w: wHh, rows: n, k: h, n: 3 * h, transposeB: true },
-  ])
-  const [project, recur] = w.products as [Product, Product]
+  const { l, n, h, i, state, width, w, project, recur } = forwardSetup(x, wIh, wHh, h0, 3)
   const kept = residuals ? l : 1
   // xb = xp + b_ih replaces the projection in place (its block is the xb result)
   const [xA, xp, biA, bhA, hA, ysA, hpA] = blocks(w.mem, [l * n * i, l * width, 3 * h, 3 * h, state, l * state, kept * width])
@@ -305,10 +312,7 @@ const gruBackward32 = (
   dh: Operand,
   reverse: boolean,
 ) => {
-  const { l, n, h } = sizes(xb, h0)
-  const [state, width] = [n * h, 3 * n * h]
-  const w = weights([{ w: wHh, rows: n, k: 3 * h, n: h, transposeB: false }])
-  const [product] = w.products as [Product]
+  const { l, n, h, state, width, w, product } = backwardSetup(xb, h0, wHh, 3)
   // the cotangents of xb and hp replace them in place, step by step
   const [xA, hpA, ysA, h0A, dyA, dhA, dhn, direct, dbi, dbh, acc] = blocks(w.mem, [
     l * width,
