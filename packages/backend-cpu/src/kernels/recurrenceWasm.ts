@@ -159,9 +159,15 @@ const backwardSetup = (seq: Operand, state0: Operand, wHh: Operand, g: number) =
   return { l, n, h, state: n * h, width: g * n * h, w, product }
 }
 
-/** Copies each operand's data to its block. */
-const load = (f32: Float32Array, pairs: readonly (readonly [number, Operand])[]): void => {
+/**
+ * Grows the memory for everything laid out in `w.mem`, copies (and packs) the weights that were
+ * not kept and each operand to its block; returns the memory as floats.
+ */
+const start = (w: ReturnType<typeof weights>, op: string, pairs: readonly (readonly [number, Operand])[]): Float32Array => {
+  const f32 = w.mem.ready(op)
+  w.load(f32)
   for (const [at, x] of pairs) put(f32, at, x.data)
+  return f32
 }
 
 const lstm32 = (
@@ -187,9 +193,7 @@ const lstm32 = (
     (kept + 1) * state,
     width,
   ])
-  const f32 = w.mem.ready('lstmRecurrence')
-  w.load(f32)
-  load(f32, [
+  const f32 = start(w, 'lstmRecurrence', [
     [xA, x],
     [bA, b],
     [hA, h0],
@@ -238,9 +242,7 @@ const lstmBackward32 = (
     4 * h,
     8 * h,
   ])
-  const f32 = w.mem.ready('lstmRecurrenceBackward')
-  w.load(f32)
-  load(f32, [
+  const f32 = start(w, 'lstmRecurrenceBackward', [
     [gA, gates],
     [csA, cs],
     [c0A, c0],
@@ -278,9 +280,7 @@ const gru32 = (
   const kept = residuals ? l : 1
   // xb = xp + b_ih replaces the projection in place (its block is the xb result)
   const [xA, xp, biA, bhA, hA, ysA, hpA] = blocks(w.mem, [l * n * i, l * width, 3 * h, 3 * h, state, l * state, kept * width])
-  const f32 = w.mem.ready('gruRecurrence')
-  w.load(f32)
-  load(f32, [
+  const f32 = start(w, 'gruRecurrence', [
     [xA, x],
     [biA, bIh],
     [bhA, bHh],
@@ -327,9 +327,7 @@ const gruBackward32 = (
     3 * h,
     6 * h,
   ])
-  const f32 = w.mem.ready('gruRecurrenceBackward')
-  w.load(f32)
-  load(f32, [
+  const f32 = start(w, 'gruRecurrenceBackward', [
     [xA, xb],
     [hpA, hp],
     [ysA, ys],
