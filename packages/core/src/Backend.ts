@@ -203,7 +203,11 @@ export interface Backend {
   /** The same elements in the same order under `shape` (`size(shape) === size(x.shape)`). */
   readonly reshape: (x: Operand, shape: Shape) => ReadonlyData
 
-  /** The block starting at `begin` with dimensions `size` (in range on every axis). */
+  /**
+   * The block starting at `begin` with dimensions `size` (in range on every axis). Like any
+   * kernel, it may return memory shared with an immutable input (`cpu` returns a view of a
+   * contiguous block holding at least 1/64 of `x`).
+   */
   readonly slice: (x: Operand, begin: readonly number[], size: Shape) => ReadonlyData
 
   /** `x` surrounded by `value`: `pads[i]` elements before and after on axis `i` (all ≥ 0). */

@@ -55,11 +55,37 @@ export const transpose = (x: Operand, perm: readonly number[]): Out => {
   return out
 }
 
-/** The block of `x` at `begin` with dimensions `size`. */
+/**
+ * A contiguous slice shares its source's memory when it holds at least this fraction of it; a
+ * smaller one is copied, so that keeping a small slice never keeps a much larger source alive.
+ */
+const VIEW_FRACTION = 1 / 64
+
+/** Whether the block `size` of `shape` is one contiguous run: full on every axis after the first cut one, 1 before it. */
+const contiguous = (shape: Shape, size: Shape): boolean => {
+  const cut = size.findIndex((n, i) => n !== shape[i])
+  return cut < 0 || size.every((n, i) => (i < cut ? n === 1 : i > cut ? n === shape[i] : true))
+}
+
+/**
+ * The block of `x` at `begin` with dimensions `size`. A contiguous block that is not tiny
+ * relative to `x` (the segments of a sequence, a batch of rows) is a view of `x`'s data, which is
+ * immutable like every tensor's; anything else is copied.
+ */
 export const slice = (x: Operand, begin: readonly number[], size: Shape): Out => {
-  const out = allocate(x.dtype, Shapes.size(size))
+  const n = Shapes.size(size)
   const st = Shapes.strides(x.shape)
   const offset = begin.reduce((acc, b, i) => acc + b * (st[i] ?? 0), 0)
+  const src = x.data
+  if (
+    x.immutable === true &&
+    n > 0 &&
+    n >= src.length * VIEW_FRACTION &&
+    (src instanceof Float32Array || src instanceof Float64Array) &&
+    contiguous(x.shape, size)
+  )
+    return src.subarray(offset, offset + n)
+  const out = allocate(x.dtype, n)
   stridedCopy(size, x.data, offset, st, out, 0, Shapes.strides(size))
   return out
 }

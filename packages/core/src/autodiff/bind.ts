@@ -14,7 +14,7 @@
  */
 
 import type { PrimitiveName, PrimitiveParams } from '../primitives/Params.js'
-import type { Linear } from '../primitives/Rule.js'
+import { type Linear, pullbackOf } from '../primitives/Rule.js'
 import { rulesTable } from '../primitives/table.js'
 import { orThrow } from '../Shape.js'
 import { fromKernel, operand, type Tensor, traced, traceOf } from '../Tensor.js'
@@ -144,11 +144,12 @@ export const bind = <P extends PrimitiveName>(prim: P, given: readonly Tensor[],
   }
   const parents = parentsOf(own)
   if (parents === undefined) return out
+  const pullback = pullbackOf(rulesTable()[prim], primals, out, params)
   const node: Node = {
     id: nextNodeId(),
     outputs: 1,
     inputs: parents,
-    backward: ([ct]) => (ct === undefined ? [] : rulesTable()[prim].vjp(ct, primals, out, params)),
+    backward: ([ct]) => (ct === undefined ? [] : pullback(ct)),
   }
   return traced({ kind: 'tape', tag, primal: out, ref: { node, index: 0 } })
 }

@@ -2,8 +2,8 @@
  * Gradient checkpointing: `checkpoint(f)` computes the same values and gradients as `f`, but under
  * reverse mode it records one node for the whole call instead of one per operation. The backward
  * pass runs `f` again from its saved inputs to get the intermediates it needs. Memory held between
- * the forward and backward passes drops to the call's inputs and outputs; time grows by one
- * forward pass of `f`.
+ * the forward and backward passes drops to the call's inputs (the node keeps only the shapes of
+ * its outputs); time grows by one forward pass of `f`.
  *
  * `f` may close over traced values (an RNN step closing over its weights is the usual case): they
  * are captured while `f` runs forward and become extra inputs of the recomputation, so they get
@@ -11,7 +11,8 @@
  *
  * @since 0.1.0
  */
-import { zerosLike } from '../create.js'
+import { zeros } from '../create.js'
+import { abstractOf } from '../primitives/Rule.js'
 import { type Tensor, traced, traceOf } from '../Tensor.js'
 import { flatten, type Tree, unflatten } from '../Tree.js'
 import { newest, rewriteInput, withRewrite } from './bind.js'
@@ -44,6 +45,8 @@ export const checkpoint =
       return [os.map(rewriteInput), d] as const
     })
     const implicit = [...captured]
+    // the backward pass needs only the outputs' shapes (for zero cotangents), not their values
+    const shells = outs.map(abstractOf)
     const refOf = (t: Tensor): NodeRef | undefined => {
       const tr = traceOf(t)
       return tr?.kind === 'tape' ? tr.ref : undefined
@@ -60,7 +63,7 @@ export const checkpoint =
         const [gArgs, gClosed] = pullback(
           unflatten(
             outDef,
-            outs.map((o, i) => cts[i] ?? zerosLike(o)),
+            shells.map((o, i) => cts[i] ?? zeros(o.shape, { dtype: o.dtype, backend: o.backend })),
           ) as O,
         )
         return [...flatten(gArgs)[0], ...gClosed]

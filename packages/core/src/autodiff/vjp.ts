@@ -16,8 +16,9 @@ import { freshTag } from './Tag.js'
 import { type Node, type NodeRef, nextNodeId } from './Trace.js'
 
 /**
- * Accumulates cotangents from `outputs` back through the graph; returns each node's input
- * cotangents by node.
+ * Accumulates cotangents from `outputs` back through the graph; returns the cotangents that reach
+ * the leaves (nodes with no inputs), by node. Each inner node's cotangents are released as soon as
+ * its backward has run, so the pass holds only the cotangents still on their way.
  */
 export const backprop = (outputs: readonly (readonly [NodeRef, Tensor])[]): Map<Node, (Tensor | undefined)[]> => {
   const cts = new Map<Node, (Tensor | undefined)[]>()
@@ -46,6 +47,8 @@ export const backprop = (outputs: readonly (readonly [NodeRef, Tensor])[]): Map<
     const slots = cts.get(node)
     if (slots === undefined || node.inputs.length === 0) continue
     const grads = node.backward(slots)
+    // a node's cotangents are spent once its backward has run: drop them now, not at the end
+    cts.delete(node)
     node.inputs.forEach((input, i) => {
       const g = grads[i]
       if (input !== undefined && g !== undefined) accumulate(input, g)

@@ -61,6 +61,7 @@ export const gruGatesRule: Rule<'gruGates'> = {
     return kernel === undefined ? (composedImpl(backend, 'gruGates', inputs, gruForward)[0] ?? []) : kernel(xp, hp, h)
   },
   jvp: (primals, tangents) => jvpThrough(gruForward)(primals, tangents)[0],
+  keeps: 'inputs',
   vjp: (ct, [xp, hp, h]) => bindMany('gruGatesBackward', [xp!, hp!, h!, ct], {}),
 }
 

@@ -15,7 +15,7 @@ import { sum } from '../ops/reduce.js'
 import type { Shape } from '../Shape.js'
 import { type ShapeError, shapeError } from '../ShapeError.js'
 import type { Tensor } from '../Tensor.js'
-import type { Rule } from './Rule.js'
+import type { Rule, Vjp } from './Rule.js'
 
 /** The shape without `axes`, after checking them. */
 export const reducedShape = (
@@ -43,7 +43,7 @@ export const reducedShape = (
 const keptShape = (shape: Shape, axes: readonly number[]): Shape => shape.map((d, i) => (axes.includes(i) ? 1 : d))
 
 /** A reduced value (or cotangent) stretched back over the input's shape. */
-const spread = (t: Tensor, x: Tensor, axes: readonly number[]): Tensor =>
+const spread = (t: Tensor, x: { readonly shape: Shape }, axes: readonly number[]): Tensor =>
   broadcastTo(reshape(t, keptShape(x.shape, axes)), x.shape)
 
 const view = (shape: Shape, like: Operand, data: ReadonlyData): Operand => ({ shape, dtype: like.dtype, data })
@@ -71,7 +71,7 @@ const finiteOrZero = (be: Backend, m: Operand): ReadonlyData => {
   return be.where(view(m.shape, m, finite), m, view([], m, be.fill([], m.dtype, 0)), m.shape)
 }
 
-const reduction = <K extends ReduceOp>(name: K, jvp: Rule<K>['jvp'], vjp: Rule<K>['vjp']): Rule<K> => ({
+const reduction = <K extends ReduceOp>(name: K, jvp: Rule<K>['jvp'], vjp: Vjp<K, Tensor, Tensor>): Rule<K> => ({
   shape: ([s], { axes }) => reducedShape(name, s!, axes, name === 'max' || name === 'min'),
   impl: (be, [x], { axes }) => be.reduce(name, x!, axes),
   jvp,
@@ -103,11 +103,13 @@ const prodFactor = (x: Tensor, y: Tensor, axes: readonly number[]): Tensor => {
 
 /** The reduction rules. */
 export const reduceRules: { readonly [K in ReduceOp]: Rule<K> } = {
-  sum: reduction(
-    'sum',
-    (_, [t], __, { axes }) => sum(t!, { axes }),
-    (ct, [x], _, { axes }) => [spread(ct, x!, axes)],
-  ),
+  sum: {
+    shape: ([s], { axes }) => reducedShape('sum', s!, axes, false),
+    impl: (be, [x], { axes }) => be.reduce('sum', x!, axes),
+    jvp: (_, [t], __, { axes }) => sum(t!, { axes }),
+    keeps: 'shapes',
+    vjp: (ct, [x], _, { axes }) => [spread(ct, x!, axes)],
+  },
   prod: reduction(
     'prod',
     ([x], [t], y, { axes }) => sum(mul(t!, prodFactor(x!, y, axes)), { axes }),
@@ -121,6 +123,7 @@ const argReduction = <K extends 'argmax' | 'argmin'>(name: K): Rule<K> => ({
   shape: ([s], { axis }) => reducedShape(name, s!, [axis], true),
   impl: (be, [x], { axis }) => be.argReduce(name, x!, axis),
   jvp: () => undefined,
+  keeps: 'shapes',
   vjp: () => [undefined],
 })
 
@@ -141,5 +144,6 @@ export const logSoftmaxRule: Rule<'logSoftmax'> = {
   impl: (be, [x], { axis }) =>
     be.binary('sub', x!, view(keptShape(x!.shape, [axis]), x!, logSumExpData(be, x!, [axis])), x!.shape),
   jvp: (_, [t], y, { axis }) => sub(t!, sum(mul(t!, exp(y)), { axes: [axis], keepDims: true })),
+  keeps: 'output',
   vjp: (ct, _, y, { axis }) => [sub(ct, mul(exp(y), sum(ct, { axes: [axis], keepDims: true })))],
 }

@@ -13,8 +13,9 @@ import { matmul } from '../ops/linalg.js'
 import { broadcastTo, concat, pad, reshape, slice, transpose } from '../ops/movement.js'
 import { broadcast, equals, type Shape, size } from '../Shape.js'
 import { formatShape, type ShapeError, shapeError } from '../ShapeError.js'
+import type { Tensor } from '../Tensor.js'
 import { plus, unbroadcast } from './linear.js'
-import type { Rule } from './Rule.js'
+import type { Abstract, Rule, Vjp } from './Rule.js'
 
 const ok = (cond: boolean, err: () => ShapeError): E.Either<ShapeError, void> => (cond ? E.right(undefined) : E.left(err()))
 
@@ -62,7 +63,7 @@ const oneMatrix = (s: Shape): boolean => s.slice(0, -2).every((d) => d === 1)
  * not transposed, B's cotangent is one product with the batch folded into the rows,
  * `(B·M, K)ᵀ·(B·M, N)`, instead of a product per batch entry summed afterwards.
  */
-const matmulVjp: Rule<'matmul'>['vjp'] = (ct, [a, b], _, { transposeA: ta, transposeB: tb }) => {
+const matmulVjp: Vjp<'matmul', Tensor, Abstract> = (ct, [a, b], _, { transposeA: ta, transposeB: tb }) => {
   const ga = ta ? matmul(b!, ct, { transposeA: tb, transposeB: true }) : matmul(ct, b!, { transposeB: !tb })
   if (!ta && oneMatrix(b!.shape) && !oneMatrix(a!.shape)) {
     const k = a!.shape[a!.rank - 1] ?? 0
@@ -119,6 +120,7 @@ export const structuralRules: {
     impl: (be, [a, b], { transposeA, transposeB }, out) => be.matmul(a!, b!, transposeA, transposeB, out),
     jvp: ([a, b], [ta, tb], _, flags) =>
       plus(ta === undefined ? undefined : matmul(ta, b!, flags), tb === undefined ? undefined : matmul(a!, tb, flags)),
+    keeps: 'inputs',
     vjp: matmulVjp,
   },
   transpose: {
@@ -131,6 +133,7 @@ export const structuralRules: {
     },
     impl: (be, [x], { perm }) => be.transpose(x!, perm),
     jvp: (_, [t], __, { perm }) => transpose(t!, perm),
+    keeps: 'shapes',
     vjp: (ct, _, __, { perm }) => [transpose(ct, inverse(perm))],
   },
   reshape: {
@@ -147,6 +150,7 @@ export const structuralRules: {
           ),
     impl: (be, [x], { shape }) => be.reshape(x!, shape),
     jvp: (_, [t], __, { shape }) => reshape(t!, shape),
+    keeps: 'shapes',
     vjp: (ct, [x]) => [reshape(ct, x!.shape)],
   },
   broadcastTo: {
@@ -163,6 +167,7 @@ export const structuralRules: {
     },
     impl: (be, [x], _, out) => be.binary('mul', x!, { shape: [], dtype: x!.dtype, data: be.fill([], x!.dtype, 1) }, out),
     jvp: (_, [t], __, { shape }) => broadcastTo(t!, shape),
+    keeps: 'shapes',
     vjp: (ct, [x]) => [unbroadcast(ct, x!.shape)],
   },
   slice: {
@@ -185,6 +190,7 @@ export const structuralRules: {
     },
     impl: (be, [x], { begin, size: sz }) => be.slice(x!, begin, sz),
     jvp: (_, [t], __, { begin, size: sz }) => slice(t!, begin, sz),
+    keeps: 'shapes',
     vjp: (ct, [x], __, { begin, size: sz }) => [
       pad(
         ct,
@@ -208,6 +214,7 @@ export const structuralRules: {
     },
     impl: (be, [x], { pads, value }) => be.pad(x!, pads, value),
     jvp: (_, [t], __, { pads }) => pad(t!, pads, 0),
+    keeps: 'shapes',
     vjp: (ct, [x], __, { pads }) => [
       slice(
         ct,
@@ -242,6 +249,7 @@ export const structuralRules: {
         xs.map((x, i) => ts[i] ?? zerosLike(x)),
         axis,
       ),
+    keeps: 'shapes',
     vjp: (ct, xs, _, { axis }) => {
       let at = 0
       return xs.map((x) => {
@@ -262,6 +270,7 @@ export const structuralRules: {
       return be.gather(x!, idx!, axis)
     },
     jvp: ([, idx], [t], __, { axis }) => (t === undefined ? undefined : gather(t, idx!, axis)),
+    keeps: 'inputs',
     vjp: (ct, [x, idx], __, { axis }) => [scatterAdd(ct, idx!, axis, x!.shape), undefined],
   },
   scatterAdd: {
@@ -280,6 +289,7 @@ export const structuralRules: {
       return be.scatterAdd(u!, idx!, axis, shape)
     },
     jvp: ([, idx], [t], __, { axis, shape }) => (t === undefined ? undefined : scatterAdd(t, idx!, axis, shape)),
+    keeps: 'inputs',
     vjp: (ct, [, idx], __, { axis }) => [gather(ct, idx!, axis), undefined],
   },
   oneHot: {
@@ -293,6 +303,7 @@ export const structuralRules: {
       return be.oneHot(idx!, depth, dtype)
     },
     jvp: () => undefined,
+    keeps: 'shapes',
     vjp: () => [undefined],
   },
 }
