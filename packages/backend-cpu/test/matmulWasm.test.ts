@@ -160,6 +160,77 @@ describe('wasm memory is reused across calls, never shared with results', () => 
   })
 })
 
+/** Rows `[r0, r0 + count)` of an (m × k) operand, or columns of a stored (k × m) one, as an operand of their own. */
+const rowsOf = (x: Operand, transposed: boolean, r0: number, count: number): Operand => {
+  const [rows, cols] = [x.shape[0] ?? 0, x.shape[1] ?? 0]
+  const data =
+    x.dtype === 'float32'
+      ? new Float32Array(count * (transposed ? rows : cols))
+      : new Float64Array(count * (transposed ? rows : cols))
+  if (!transposed) for (let i = 0; i < count * cols; i++) data[i] = x.data[r0 * cols + i] ?? Number.NaN
+  else
+    for (let p = 0; p < rows; p++) for (let i = 0; i < count; i++) data[p * count + i] = x.data[p * cols + r0 + i] ?? Number.NaN
+  return { shape: transposed ? [rows, count] : [count, cols], dtype: x.dtype, data }
+}
+
+describe('a product too large for one block of WebAssembly memory runs in row blocks, with the same bits', () => {
+  // at most 8 MiB of rows of A and of the result per block: these products take 2 to 5 blocks
+  const sizes = [
+    { m: 9000, k: 256, n: 64, transposeA: false, transposeB: true, dtype: 'float32' },
+    { m: 5001, k: 200, n: 40, transposeA: false, transposeB: false, dtype: 'float64' },
+    { m: 300, k: 12000, n: 16, transposeA: true, transposeB: false, dtype: 'float32' },
+  ] as const
+  for (const { m, k, n, transposeA, transposeB, dtype } of sizes) {
+    for (const [name, kernel] of [
+      ['float32 sums', matmulWasmFloat32Sums],
+      ['float64 sums', matmulWasm],
+    ] as const) {
+      it(`${dtype} (${m} × ${k}) · (${k} × ${n}), transposeA ${transposeA}, ${name}`, () => {
+        const next = prng(m + k + n)
+        const a = operand(dtype, transposeA ? [k, m] : [m, k], next)
+        const b = operand(dtype, transposeB ? [n, k] : [k, n], next)
+        const whole = kernel(a, b, transposeA, transposeB, [m, n])
+        // every block of 64 rows alone is one call (they fit in a block), checked against the
+        // reference by the tests above: the blocked product must be their rows, bit for bit
+        let mismatch = ''
+        for (let r0 = 0; r0 < m && mismatch === ''; r0 += 64) {
+          const count = Math.min(64, m - r0)
+          const part = kernel(rowsOf(a, transposeA, r0, count), b, transposeA, transposeB, [count, n])
+          const at = part.findIndex((v, i) => !Object.is(v, whole[r0 * n + i]))
+          if (at >= 0)
+            mismatch = `row ${r0 + Math.floor(at / n)}, column ${at % n}: ${whole[r0 * n + at]} blocked, ${part[at]} alone`
+        }
+        expect(mismatch).toBe('')
+      })
+    }
+  }
+})
+
+describe('a product whose right operand is too large for one block runs transposed, with the same bits', () => {
+  // (64 × 30000) · (30000 × 256), as the weight cotangent of a head over a long sequence: B is
+  // 29 MiB; the product runs as (Bᵀ·A)ᵀ, with Bᵀ taken in blocks of rows
+  for (const [name, kernel] of [
+    ['float32 sums', matmulWasmFloat32Sums],
+    ['float64 sums', matmulWasm],
+  ] as const) {
+    it(name, () => {
+      const [m, k, n] = [64, 30000, 256]
+      const next = prng(7)
+      const a = operand('float32', [k, m], next)
+      const b = operand('float32', [k, n], next)
+      const whole = kernel(a, b, true, false, [m, n])
+      // each block of 64 columns of B alone is small enough to run as one plain call
+      let mismatch = ''
+      for (let j0 = 0; j0 < n && mismatch === ''; j0 += 64) {
+        const part = kernel(a, rowsOf(b, true, j0, 64), true, false, [m, 64])
+        const at = part.findIndex((v, i) => !Object.is(v, whole[Math.floor(i / 64) * n + j0 + (i % 64)]))
+        if (at >= 0) mismatch = `row ${Math.floor(at / 64)}, column ${j0 + (at % 64)}: ${part[at]} alone`
+      }
+      expect(mismatch).toBe('')
+    })
+  }
+})
+
 describe('cpu.matmul picks a kernel by size', () => {
   const next = prng(31)
   it('large products run on the WebAssembly kernel', () => {

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import type { Operand, Shape } from '@recur/core'
+import type { Operand, ReadonlyData, Shape } from '@recur/core'
 import { copyIn, keptCopy, keptPacked } from './keptOperands.js'
 import { layoutOf } from './matmul.js'
 import { align16, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
@@ -36,10 +36,22 @@ const product = (
   const [brs, bcs] = transposeB ? [1, k] : [n, 1]
   const size = double ? 8 : 4
   const mode = double ? WasmMode.f64 : float32Sums ? WasmMode.f32Sums : WasmMode.f32
+  // a right operand too large for one block of memory, against a smaller left one: C is computed
+  // as (op(B)ᵀ·op(A)ᵀ)ᵀ, whose large operand is on the left, taken in blocks of rows. Each entry
+  // sums the same products in the same order, so the bits are the same.
+  if (products === 1 && a.shape.length === 2 && b.shape.length === 2 && rows >= wasm.packedMinRows && n >= wasm.packedMinRows) {
+    if (b.data.length * size > BLOCK_BYTES && b.data.length > a.data.length)
+      return transposed(product(b, a, !transposeB, !transposeA, [n, m], float32Sums), n, m)
+  }
   // one B for every product: it may be kept (packed, or copied for thin products) across calls
   const oneB = bOffsets.every((o) => o === 0)
   const packedB = oneB && rows >= wasm.packedMinRows ? keptPacked(b, mode, { brs, bcs, k, n }) : undefined
   const copiedB = oneB && packedB === undefined && rows < wasm.packedMinRows ? keptCopy(b) : undefined
+  const block = rowBlock(rows, n, k, size)
+  if (block < rows) {
+    const layout = { m, n, k, total, aOffsets, bOffsets, rows, products }
+    return inBlocks(a, b, transposeA, [brs, bcs], mode, block, layout, packedB)
+  }
   const work = scratchStart()
   const aAt = align16(work + wasm.workBytes(mode, rows, n, k))
   const bAt = align16(aAt + a.data.length * size)
@@ -60,6 +72,80 @@ const product = (
     }
   }
   return double ? new Float64Array(buffer, outAt, total).slice() : new Float32Array(buffer, outAt, total).slice()
+}
+
+/**
+ * A product whose rows of A and of the result would take more than this much WebAssembly memory
+ * runs in blocks of rows: the module's memory, which never shrinks, stays bounded (a head over a
+ * long sequence is a 32,000-row product), for a copy of each block in and out.
+ */
+const BLOCK_BYTES = 8 * 2 ** 20
+
+/** Rows per block: all of them when they fit in {@link BLOCK_BYTES}, else balanced blocks of a multiple of 4 rows (at least 64). */
+const rowBlock = (rows: number, n: number, k: number, size: number): number => {
+  const perRow = (k + 3 * n) * size // a row of A, of the padded scratch (at most 2n) and of the result
+  if (rows * perRow <= BLOCK_BYTES) return rows
+  const most = Math.max(64, Math.floor(BLOCK_BYTES / perRow / 4) * 4)
+  const blocks = Math.ceil(rows / most)
+  return Math.min(rows, Math.ceil(rows / blocks / 4) * 4)
+}
+
+/** The (cols × rows) transpose of the row-major (rows × cols) `x`. */
+const transposed = <T extends Float32Array | Float64Array>(x: T, rows: number, cols: number): Float32Array | Float64Array => {
+  const out = x instanceof Float64Array ? new Float64Array(x.length) : new Float32Array(x.length)
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j] ?? 0
+  return out
+}
+
+/** Copies elements `[from, from + count)` of `data` to `at` as float64 or float32. */
+const copyRun = (buffer: ArrayBuffer, at: number, data: ReadonlyData, from: number, count: number, double: boolean): void => {
+  const view = double ? new Float64Array(buffer, at, count) : new Float32Array(buffer, at, count)
+  if (data instanceof Float32Array || data instanceof Float64Array) view.set(data.subarray(from, from + count))
+  else for (let i = 0; i < count; i++) view[i] = data[from + i] ?? 0
+}
+
+/**
+ * {@link product} one block of `block` rows at a time: each block of A is copied in (for a
+ * transposed A, its columns `[r0, r0 + rows)`, as a block of `k` rows), multiplied, and its rows
+ * of the result copied out. Every entry sums the same products in the same order as in one call
+ * (the micro-kernel's blocking over k does not depend on the rows), so the bits are the same.
+ */
+const inBlocks = (
+  a: Operand,
+  b: Operand,
+  transposeA: boolean,
+  [brs, bcs]: readonly [number, number],
+  mode: WasmMode,
+  block: number,
+  layout: Pick<ReturnType<typeof layoutOf>, 'm' | 'n' | 'k' | 'total' | 'aOffsets' | 'bOffsets' | 'rows' | 'products'>,
+  packedB: number | undefined,
+): Float32Array | Float64Array => {
+  const { m, n, k, total, aOffsets, bOffsets, rows, products } = layout
+  const double = mode === WasmMode.f64
+  const size = double ? 8 : 4
+  const result = double ? new Float64Array(total) : new Float32Array(total)
+  const work = scratchStart()
+  const aAt = align16(work + wasm.workBytes(mode, block, n, k))
+  const bAt = align16(aAt + block * k * size)
+  const cAt = align16(bAt + (packedB === undefined ? b.data.length * size : 0))
+  const outAt = align16(cAt + wasm.scratchBytes(mode, block, n))
+  const buffer = reserve('matmul', outAt + block * n * size)
+  if (packedB === undefined) copyIn(buffer, bAt, b.data, double)
+  for (let t = 0; t < products; t++) {
+    const from = aOffsets[t] ?? 0
+    for (let r0 = 0; r0 < rows; r0 += block) {
+      const rc = Math.min(block, rows - r0)
+      if (!transposeA) copyRun(buffer, aAt, a.data, from + r0 * k, rc * k, double)
+      else for (let p = 0; p < k; p++) copyRun(buffer, aAt + p * rc * size, a.data, from + p * m + r0, rc, double)
+      const [ars, acs] = transposeA ? [1, rc] : [k, 1]
+      const direct = wasm.inScratch(mode, rc, n) !== 0
+      const out = direct ? cAt : outAt
+      if (packedB !== undefined) wasm.gemmPacked(mode, aAt, ars, acs, packedB, rc, n, k, work, cAt, out)
+      else wasm.gemm(mode, aAt, ars, acs, bAt + (bOffsets[t] ?? 0) * size, brs, bcs, rc, n, k, work, cAt, out)
+      result.set(double ? new Float64Array(buffer, out, rc * n) : new Float32Array(buffer, out, rc * n), (t * rows + r0) * n)
+    }
+  }
+  return result
 }
 
 /**
