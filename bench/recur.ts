@@ -1,8 +1,10 @@
 /**
  * recur's side of the benchmark: one workload (one variant) per process, through the public API
  * only (`@recur/core`, `@recur/backend-cpu`, `@recur/models`), so that faster kernels land here
- * without changes. Run by bench/run.ts as
- * `node --expose-gc --conditions=@recur/source --import tsx bench/recur.ts '<job JSON>'`.
+ * without changes. It runs the compiled packages (`dist/`, built by `tsc -b` in the `bench`
+ * script), as an application importing recur does: under tsx, the sources would be timed with
+ * tsx's transform and its per-function `__name` wrappers. Run by bench/run.ts as
+ * `node --expose-gc --import tsx bench/recur.ts '<job JSON>'` (tsx for this file only).
  *
  * - W1/W2: `run` (a one-layer LSTM/GRU over `(L, N, I)`), a linear head to O outputs at every
  *   step, `mse`, `valueAndGrad`, one `sgd` update with `applyUpdates`.
@@ -13,9 +15,9 @@
  *   segment), the same code otherwise; `vjp` splits the step so the memory held between the
  *   forward and the backward pass is measured as packages/core/bench/ad.ts does.
  */
-import { cpu, cpuFast } from '../packages/backend-cpu/src/index.js'
-import { add, fromTypedArray, matmul, scalar, type Tensor, valueAndGrad, vjp } from '../packages/core/src/index.js'
-import { applyUpdates, type CellParams, cell, config, mse, run, type State, sgd } from '../packages/models/src/index.js'
+import { cpu, cpuFast } from '../packages/backend-cpu/dist/index.js'
+import { add, fromTypedArray, matmul, scalar, type Tensor, valueAndGrad, vjp } from '../packages/core/dist/index.js'
+import { applyUpdates, type CellParams, cell, config, mse, run, type State, sgd } from '../packages/models/dist/index.js'
 import { progress, rss, rssFields, runChild, timeSteps, toMiB } from './child.js'
 import { type ChildResult, type Job, type Sizes, type StreamName, segmentLength, shapeOf, valuesOf } from './spec.js'
 

@@ -112,7 +112,7 @@ const commandOf = (side: Side, python: string): [string, string[], NodeJS.Proces
     case 'recur-fast':
       return [
         process.execPath,
-        ['--expose-gc', '--conditions=@recur/source', ...nodeArgs, join(bench, 'recur.ts')],
+        ['--expose-gc', ...nodeArgs, join(bench, 'recur.ts')],
         side === 'recur-fast' ? { RECUR_BENCH_BACKEND: 'cpuFast' } : {},
       ]
     case 'torch':

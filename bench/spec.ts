@@ -63,7 +63,7 @@ export const workloads: Readonly<Record<WorkloadId, Workload>> = {
     quick: { mode: 'LSTM', I: 4, H: 8, N: 1, L: 50, O: 0 },
     variants: ['plain'],
     // a run is short (tens of ms): more warm-up lets every side's JIT settle, more runs steady the median
-    warmup: 5,
+    warmup: 10,
     runs: 15,
   },
   W4: {

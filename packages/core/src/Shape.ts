@@ -27,7 +27,7 @@ export type Shape = readonly number[]
  */
 export const size = (shape: Shape): number => {
   let n = 1
-  for (const d of shape) n *= d
+  for (let i = 0; i < shape.length; i++) n *= shape[i] ?? 1
   return n
 }
 
@@ -68,7 +68,11 @@ export const broadcastStrides = (shape: Shape, outShape: Shape): number[] => {
  * @category equality
  * @since 0.1.0
  */
-export const equals = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+export const equals = (a: Shape, b: Shape): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 /**
  * Checks that every dimension is a non-negative integer.

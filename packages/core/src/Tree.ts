@@ -75,25 +75,67 @@ const describe = (value: unknown): string =>
  */
 export const flatten = (tree: Tree, root = 'tree'): [Tensor[], TreeDef] => {
   const leaves: Tensor[] = []
-  const go = (node: unknown, path: string): TreeDef => {
-    if (node instanceof Tensor) {
-      leaves.push(node)
-      return { kind: 'leaf' }
+  const def = structure(tree, leaves)
+  if (def === undefined) throw invalid(tree, root)
+  return [leaves, def]
+}
+
+/** The structure of `node`, its leaves pushed to `leaves`; `undefined` at a node a tree cannot hold. */
+const structure = (node: unknown, leaves: Tensor[]): TreeDef | undefined => {
+  if (node instanceof Tensor) {
+    leaves.push(node)
+    return LEAF
+  }
+  if (node === undefined || node === null) return { kind: 'none', value: node }
+  if (Array.isArray(node)) {
+    const items: TreeDef[] = []
+    for (const x of node) {
+      const d = structure(x, leaves)
+      if (d === undefined) return undefined
+      items.push(d)
     }
-    if (node === undefined || node === null) return { kind: 'none', value: node }
-    if (Array.isArray(node)) return { kind: 'array', items: node.map((x: unknown, i) => go(x, child(path, i))) }
+    return { kind: 'array', items }
+  }
+  if (isRecord(node)) {
+    const keys = Object.keys(node).sort()
+    const items: TreeDef[] = []
+    for (const k of keys) {
+      const d = structure(node[k], leaves)
+      if (d === undefined) return undefined
+      items.push(d)
+    }
+    return { kind: 'record', keys, items }
+  }
+  return undefined
+}
+
+const LEAF: TreeDef = { kind: 'leaf' }
+
+/** The error for the first node of `tree` that a tree cannot hold, named by its path (paths are built only here). */
+const invalid = (tree: unknown, root: string): TypeError => {
+  const go = (node: unknown, path: string): TypeError | undefined => {
+    if (node instanceof Tensor || node === undefined || node === null) return undefined
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const e = go(node[i], child(path, i))
+        if (e !== undefined) return e
+      }
+      return undefined
+    }
     if (isRecord(node)) {
-      const keys = Object.keys(node).sort()
-      return { kind: 'record', keys, items: keys.map((k) => go(node[k], child(path, k))) }
+      for (const k of Object.keys(node).sort()) {
+        const e = go(node[k], child(path, k))
+        if (e !== undefined) return e
+      }
+      return undefined
     }
     if (isForeignTensor(node))
-      throw new TypeError(
+      return new TypeError(
         `${path} is a Tensor from another copy of @recur/core; two copies are loaded (dedupe your dependencies, or import every recur package from the same build)`,
       )
-    throw new TypeError(`${path} is ${describe(node)}; a tree holds only tensors, arrays, plain records, undefined and null`)
+    return new TypeError(`${path} is ${describe(node)}; a tree holds only tensors, arrays, plain records, undefined and null`)
   }
-  const def = go(tree, root)
-  return [leaves, def]
+  return go(tree, root) ?? new TypeError(`${root}: not a tree`)
 }
 
 /**

@@ -126,6 +126,29 @@ const put = (f32: Float32Array, at: number, data: ReadonlyData): void => {
 /** A fresh copy of `count` floats from byte address `at`. */
 const out = (f32: Float32Array, at: number, count: number): Float32Array => f32.slice(at / 4, at / 4 + count)
 
+/** A result with no elements (a residual not kept); a new one each time, as results never share. */
+const none = (): Float32Array => new Float32Array(0)
+
+/** Results up to this many floats in all share one fresh allocation (each costs about 1 µs). */
+const SMALL_RESULTS = 16384
+
+/**
+ * Fresh copies of the blocks `[at, count]` (byte address, floats): for small results (a
+ * streaming step) views of one new array, so that a call allocates once; else one array each,
+ * so that dropping one result never keeps the others' memory.
+ */
+const outs = (f32: Float32Array, blocks: readonly (readonly [at: number, count: number])[]): Float32Array[] => {
+  const total = blocks.reduce((n, [, c]) => n + c, 0)
+  if (total > SMALL_RESULTS) return blocks.map(([at, c]) => out(f32, at, c))
+  const all = new Float32Array(total)
+  let from = 0
+  return blocks.map(([at, c]) => {
+    all.set(f32.subarray(at / 4, at / 4 + c), from)
+    from += c
+    return all.subarray(from - c, from)
+  })
+}
+
 /** Sizes of a recurrence from a sequence operand `(L, N, ·)` and a state `(N, H)`. */
 const sizes = (seq: Operand, state: Operand) => {
   const [l = 0, n = 0, i = 0] = seq.shape
@@ -214,8 +237,20 @@ const lstm32 = (
     k.lstm(g, cPrev, ht, ct, h, n)
     ;[hPrev, cPrev] = [ht, ct]
   }
-  const cells = residuals ? out(f32, csA, l * state) : out(f32, cPrev, state)
-  return [out(f32, ysA, l * state), cells, residuals ? out(f32, xp, l * width) : new Float32Array(0)] as const
+  const [ys = none(), cells = none(), gates = none()] = outs(
+    f32,
+    residuals
+      ? [
+          [ysA, l * state],
+          [csA, l * state],
+          [xp, l * width],
+        ]
+      : [
+          [ysA, l * state],
+          [cPrev, state],
+        ],
+  )
+  return [ys, cells, gates] as const
 }
 
 const lstmBackward32 = (
@@ -263,7 +298,13 @@ const lstmBackward32 = (
     ;[dcNow, dcNext] = [dcNext, dcNow]
   }
   k.sumRows(gA, l * n, 4 * h, acc, db)
-  return [out(f32, gA, l * width), out(f32, dhA, state), out(f32, dcNow, state), out(f32, db, 4 * h)] as const
+  const [dG = none(), dh0 = none(), dc0 = none(), dB = none()] = outs(f32, [
+    [gA, l * width],
+    [dhA, state],
+    [dcNow, state],
+    [db, 4 * h],
+  ])
+  return [dG, dh0, dc0, dB] as const
 }
 
 const gru32 = (
@@ -298,8 +339,17 @@ const gru32 = (
     k.gru(xb, hp, hPrev, ht, h, n)
     hPrev = ht
   }
-  const saved = (at: number) => (residuals ? out(f32, at, l * width) : new Float32Array(0))
-  return [out(f32, ysA, l * state), saved(xp), saved(hpA)] as const
+  const [ys = none(), xb = none(), hp = none()] = outs(
+    f32,
+    residuals
+      ? [
+          [ysA, l * state],
+          [xp, l * width],
+          [hpA, l * width],
+        ]
+      : [[ysA, l * state]],
+  )
+  return [ys, xb, hp] as const
 }
 
 const gruBackward32 = (
@@ -348,13 +398,14 @@ const gruBackward32 = (
   }
   k.sumRows(xA, l * n, 3 * h, acc, dbi)
   k.sumRows(hpA, l * n, 3 * h, acc, dbh)
-  return [
-    out(f32, xA, l * width),
-    out(f32, hpA, l * width),
-    out(f32, dhA, state),
-    out(f32, dbi, 3 * h),
-    out(f32, dbh, 3 * h),
-  ] as const
+  const [dXb = none(), dHp = none(), dh0 = none(), dBi = none(), dBh = none()] = outs(f32, [
+    [xA, l * width],
+    [hpA, l * width],
+    [dhA, state],
+    [dbi, 3 * h],
+    [dbh, 3 * h],
+  ])
+  return [dXb, dHp, dh0, dBi, dBh] as const
 }
 
 /** The recurrence kernels of `cpuFast` (see the module documentation). */

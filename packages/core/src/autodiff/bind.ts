@@ -62,6 +62,9 @@ export const withRewrite = <A>(rewrite: Rewrite, body: () => A): A => {
   }
 }
 
+/** Whether any rewrite is active (a checkpointed function is running forward or being recomputed). */
+export const rewriting = (): boolean => rewrites.length > 0
+
 /** Applies the active rewrites to one input (innermost first). */
 export const rewriteInput = (x: Tensor): Tensor => {
   let v = x

@@ -28,7 +28,7 @@ import { zerosLike } from '../create.js'
 import { type Tensor, traced, traceOf } from '../Tensor.js'
 import { flatten, type Tree, unflatten } from '../Tree.js'
 import { checkLike } from './args.js'
-import { newest, rewriteInput, withRewrite } from './bind.js'
+import { newest, rewriteInput, rewriting, withRewrite } from './bind.js'
 import type { Tag } from './Tag.js'
 import { type Node, type NodeRef, nextNodeId } from './Trace.js'
 
@@ -77,6 +77,8 @@ export const customVjp =
   ): ((...args: A) => O) =>
   (...args: A): O => {
     const [given, def] = flatten(args, 'args')
+    // nothing traced and nothing to rewrite (plain evaluation, a streaming step): just `f`
+    if (!rewriting() && given.every((l) => traceOf(l) === undefined)) return f(...args)
     const leaves = given.map(rewriteInput)
     const top = newest(name, leaves)
     if (top === undefined || top.kind !== 'tape') return f(...(unflatten(def, leaves) as A))

@@ -66,6 +66,7 @@ export const lift = <const N extends readonly (readonly [string, TensorLike])[]>
 
 /** Checks that `value` is a tensor, naming the argument otherwise. */
 export const expectTensor = (op: string, arg: string, value: unknown): Tensor => {
+  if (value instanceof Tensor) return value
   if (isForeignTensor(value)) {
     throw shapeError(
       op,
