@@ -3,8 +3,9 @@
  * only (`@recur/core`, `@recur/backend-cpu`, `@recur/models`), so that faster kernels land here
  * without changes. It runs the compiled packages (`dist/`, built by `tsc -b` in the `bench`
  * script), as an application importing recur does: under tsx, the sources would be timed with
- * tsx's transform and its per-function `__name` wrappers. Run by bench/run.ts as
- * `node --expose-gc --import tsx bench/recur.ts '<job JSON>'` (tsx for this file only).
+ * tsx's transform and its per-function `__name` wrappers, and the loader's thread would add about
+ * 50 MiB to every memory figure. The bench script compiles this file (bench/tsconfig.recur.json)
+ * and bench/run.ts runs it as `node --expose-gc .bench/recur.js '<job JSON>'`.
  *
  * - W1/W2: `run` (a one-layer LSTM/GRU over `(L, N, I)`), a linear head to O outputs at every
  *   step, `mse`, `valueAndGrad`, one `sgd` update with `applyUpdates`.
@@ -16,7 +17,19 @@
  *   forward and the backward pass is measured as packages/core/bench/ad.ts does.
  */
 import { cpu, cpuFast } from '../packages/backend-cpu/dist/index.js'
-import { add, fromTypedArray, matmul, scalar, type Tensor, valueAndGrad, vjp } from '../packages/core/dist/index.js'
+import {
+  add,
+  checkpoint,
+  div,
+  fromTypedArray,
+  matmul,
+  scalar,
+  slice,
+  type Tensor,
+  valueAndGrad,
+  vjp,
+  zeros,
+} from '../packages/core/dist/index.js'
 import { applyUpdates, type CellParams, cell, config, mse, run, type State, sgd } from '../packages/models/dist/index.js'
 import { progress, rss, rssFields, runChild, timeSteps, toMiB } from './child.js'
 import { type ChildResult, type Job, type Sizes, type StreamName, segmentLength, shapeOf, valuesOf } from './spec.js'
@@ -110,16 +123,45 @@ const collect = (): number => {
   return m.heapUsed + m.arrayBuffers
 }
 
-/** W5: the W1 step over a long sequence, plain or with the layer's checkpointed segments. */
+/**
+ * W5 `checkpoint-all`: the mean squared error as a sum over segments of ⌈√L⌉ steps, each
+ * segment's layer (from the state the previous one ended in), head and summed loss one
+ * `checkpoint` call, so only the segments' states and losses are kept between the passes.
+ */
+const segmentedLoss = (s: Sizes, c: ReturnType<typeof layerConfig>, x: Tensor, y: Tensor) => {
+  const k = segmentLength(s)
+  const part = checkpoint((p: Params, xs: Tensor, ys: Tensor, h0: Tensor, c0: Tensor) => {
+    const r = run(c, layerParams(p.cell), xs, { h0, c0 })
+    return [mse(head(p, r.output), ys, { reduction: 'sum' }), r.h_n, r.c_n ?? c0] as const
+  })
+  return (p: Params): Tensor => {
+    let h = zeros([1, s.N, s.H], place)
+    let cell = h
+    let total = scalar(0, place)
+    for (let t = 0; t < s.L; t += k) {
+      const n = Math.min(k, s.L - t)
+      const [l, hn, cn] = part(p, slice(x, [t, 0, 0], [n, s.N, s.I]), slice(y, [t, 0, 0], [n, s.N, s.O]), h, cell)
+      total = add(total, l)
+      h = hn
+      cell = cn
+    }
+    return div(total, s.L * s.N * s.O)
+  }
+}
+
+/** W5: the W1 step over a long sequence, plain, with the layer's checkpointed segments, or with whole checkpointed segments. */
 const longBptt = async (job: Job): Promise<ChildResult> => {
   const s = job.sizes
   const c = layerConfig(s)
   const x = seededTensor(s, 'x')
   const y = seededTensor(s, 'y')
   const opt = sgd(job.learningRate)
-  const segments = job.variant === 'checkpoint' ? segmentLength(s) : undefined
-  const loss = (p: Params): Tensor =>
-    mse(head(p, run(c, layerParams(p.cell), x, segments === undefined ? {} : { checkpoint: segments }).output), y)
+  const segments = job.variant === 'plain' ? undefined : segmentLength(s)
+  const loss =
+    job.variant === 'checkpoint-all'
+      ? segmentedLoss(s, c, x, y)
+      : (p: Params): Tensor =>
+          mse(head(p, run(c, layerParams(p.cell), x, segments === undefined ? {} : { checkpoint: segments }).output), y)
   let params = initial(s)
   let state = opt.init(params)
   const losses: number[] = []
@@ -148,7 +190,10 @@ const longBptt = async (job: Job): Promise<ChildResult> => {
     heldMiB: toMiB(held),
     threads: 1,
     version: 'workspace',
-    notes: segments === undefined ? [] : [`checkpoint segments of ${segments} steps`],
+    notes:
+      segments === undefined
+        ? []
+        : [`checkpoint segments of ${segments} steps${job.variant === 'checkpoint-all' ? ' (layer, head and loss)' : ''}`],
   }
 }
 

@@ -112,7 +112,8 @@ const commandOf = (side: Side, python: string): [string, string[], NodeJS.Proces
     case 'recur-fast':
       return [
         process.execPath,
-        ['--expose-gc', ...nodeArgs, join(bench, 'recur.ts')],
+        // compiled by the bench script (bench/tsconfig.recur.json): plain node, no TypeScript loader in the process
+        ['--expose-gc', join(root, '.bench', 'recur.js')],
         side === 'recur-fast' ? { RECUR_BENCH_BACKEND: 'cpuFast' } : {},
       ]
     case 'torch':

@@ -38,7 +38,12 @@ export interface Workload {
   readonly runs: number | undefined
 }
 
-export type Variant = 'plain' | 'checkpoint'
+/**
+ * W5's variants: `plain` BPTT; `checkpoint`, the layer in checkpointed segments of ⌈√L⌉ steps
+ * (the head and loss over the whole output); `checkpoint-all`, each segment's layer, head and
+ * summed loss in one checkpointed call, so that no whole-sequence activation is kept.
+ */
+export type Variant = 'plain' | 'checkpoint' | 'checkpoint-all'
 
 const w1: Sizes = { mode: 'LSTM', I: 64, H: 256, N: 32, L: 64, O: 64 }
 const w1q: Sizes = { mode: 'LSTM', I: 8, H: 16, N: 4, L: 8, O: 8 }
@@ -82,7 +87,7 @@ export const workloads: Readonly<Record<WorkloadId, Workload>> = {
     kind: 'train',
     full: { ...w1, L: 1000 },
     quick: { ...w1q, L: 50 },
-    variants: ['plain', 'checkpoint'],
+    variants: ['plain', 'checkpoint', 'checkpoint-all'],
     warmup: 0,
     runs: 1,
   },

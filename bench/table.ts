@@ -41,8 +41,15 @@ const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixe
 
 const rowLabel = (w: WorkloadId, v: Variant, s: Sizes): string => {
   const base = `${w} ${workloads[w].title}`
-  return w === 'W5' ? `${base}, ${v === 'plain' ? 'plain BPTT' : `checkpoint ⌈√${s.L}⌉`}` : base
+  return w === 'W5' ? `${base}, ${variantLabel(v, s)}` : base
 }
+
+const variantLabel = (v: Variant, s: Sizes): string =>
+  v === 'plain'
+    ? 'plain BPTT'
+    : v === 'checkpoint'
+      ? `checkpoint ⌈√${s.L}⌉ (layer)`
+      : `checkpoint ⌈√${s.L}⌉ (layer + head + loss)`
 
 const cell = (r: Report, w: WorkloadId, v: Variant, side: string, s: Sizes, notes: string[]): string => {
   const res = find(r, w, v, side)
@@ -96,23 +103,41 @@ const memoryTable = (r: Report): string | undefined => {
   const s = r.sizes.W5
   if (s === undefined) return undefined
   const mib = (x: number | undefined): string => (x === undefined ? '—' : x.toFixed(0))
-  const body = r.sides.map((side) => {
-    const cols = (['plain', 'checkpoint'] as const).flatMap((v) => {
+  const ratio = (a: number | undefined, b: number | undefined): string =>
+    a === undefined || b === undefined || !(b > 0) ? '—' : `${(a / b).toFixed(2)}×`
+  const body = r.sides.flatMap((side) => {
+    const plain = find(r, 'W5', 'plain', side)
+    return workloads.W5.variants.flatMap((v) => {
       const res = find(r, 'W5', v, side)
-      if (res === undefined || !res.ok) return ['—', '—', '—']
-      const held = res.heldMiB === undefined ? '' : `; held ${mib(res.heldMiB)}`
-      return [mib(res.peakRssMiB), `${mib(res.rssGrowthMiB)}${held}`, fmt((timeOf(res) ?? Number.NaN) / 1000)]
+      if (res === undefined || !res.ok)
+        return v === 'plain' && res !== undefined ? [[side, variantLabel(v, s), 'failed', '', '', '', '', '', '']] : []
+      const base = plain?.ok === true ? plain : undefined
+      const t = timeOf(res)
+      return [
+        [
+          side,
+          variantLabel(v, s),
+          mib(res.peakRssMiB),
+          mib(res.rssGrowthMiB),
+          res.heldMiB === undefined ? '—' : mib(res.heldMiB),
+          fmt((t ?? Number.NaN) / 1000),
+          v === 'plain' ? '' : ratio(base?.peakRssMiB, res.peakRssMiB),
+          v === 'plain' ? '' : ratio(base?.rssGrowthMiB, res.rssGrowthMiB),
+          v === 'plain' ? '' : ratio(t, base === undefined ? undefined : timeOf(base)),
+        ],
+      ]
     })
-    return [side, ...cols]
   })
   return [
     `### W5 long-BPTT memory (L = ${s.L}, batch ${s.N}, hidden ${s.H}): each variant in a fresh process`,
     '',
     'Peak RSS = the process high-water mark (getrusage maxRSS); growth = peak minus the RSS just before the first',
-    'step; recur\'s "held" = heap + array buffers held between the forward and the backward pass, after GC (as',
-    'packages/core/bench/ad.ts measures). All MiB; time in s (one step).',
+    "step (what the step itself takes: the runtime, modules and data loaded before it are not counted); recur's",
+    '"held" = heap + array buffers held between the forward and the backward pass, after GC (as',
+    'packages/core/bench/ad.ts measures). All MiB; time in s (one step). The last three columns compare a',
+    'checkpointed variant with plain BPTT on the same side: peak and growth cut by, time multiplied by.',
     '',
-    table(['side', 'plain peak', 'plain growth', 'plain s', 'checkpoint peak', 'checkpoint growth', 'checkpoint s'], body),
+    table(['side', 'W5 variant', 'peak', 'growth', 'held', 's', 'peak ÷', 'growth ÷', 'time ×'], body),
   ].join('\n')
 }
 

@@ -115,6 +115,24 @@ def forward_checkpointed(torch, rnn, x, segment):
     return torch.cat(outs)
 
 
+def loss_checkpointed_all(torch, rnn, head, x, y, segment):
+    """The MSE as a sum over segments, each segment's nn.LSTM, head and summed loss one checkpoint."""
+    from torch.utils.checkpoint import checkpoint
+
+    def part(a, t, h0, c0):
+        out, (h, c) = rnn(a, (h0, c0))
+        return torch.nn.functional.mse_loss(head(out), t, reduction="sum"), h, c
+
+    n, hidden = x.shape[1], rnn.hidden_size
+    h = torch.zeros(1, n, hidden)
+    c = torch.zeros(1, n, hidden)
+    total = 0.0
+    for start in range(0, x.shape[0], segment):
+        loss, h, c = checkpoint(part, x[start : start + segment], y[start : start + segment], h, c, use_reentrant=False)
+        total = total + loss
+    return total / y.numel()
+
+
 def main(job):
     import numpy as np
     import torch
@@ -131,14 +149,18 @@ def main(job):
     if w in ("W1", "W2", "W5"):
         y = values_of(torch, np, s, "y")
         opt = torch.optim.SGD(list(rnn.parameters()) + list(head.parameters()), lr=job["learningRate"])
-        segment = math.ceil(math.sqrt(s["L"])) if job["variant"] == "checkpoint" else None
+        segment = math.ceil(math.sqrt(s["L"])) if job["variant"] != "plain" else None
+        whole = job["variant"] == "checkpoint-all"
         if segment is not None:
-            notes.append(f"torch.utils.checkpoint segments of {segment} steps")
+            notes.append(f"torch.utils.checkpoint segments of {segment} steps" + (" (layer, head and loss)" if whole else ""))
 
         def step():
             opt.zero_grad()
-            out = rnn(x)[0] if segment is None else forward_checkpointed(torch, rnn, x, segment)
-            loss = torch.nn.functional.mse_loss(head(out), y)
+            if whole:
+                loss = loss_checkpointed_all(torch, rnn, head, x, y, segment)
+            else:
+                out = rnn(x)[0] if segment is None else forward_checkpointed(torch, rnn, x, segment)
+                loss = torch.nn.functional.mse_loss(head(out), y)
             loss.backward()
             opt.step()
             losses.append(loss.item())

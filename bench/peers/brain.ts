@@ -78,7 +78,7 @@ const infer = async (job: Job): Promise<ChildResult> => {
 }
 
 runChild(async (job) => {
-  if (job.workload === 'W5' && job.variant === 'checkpoint')
+  if (job.workload === 'W5' && job.variant !== 'plain')
     return { ok: false, skipped: true, error: 'brain.js has no gradient checkpointing' }
   switch (job.workload) {
     case 'W1':

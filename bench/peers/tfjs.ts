@@ -135,7 +135,7 @@ const infer = async (job: Job, threads: number): Promise<ChildResult> => {
 }
 
 runChild(async (job) => {
-  if (job.workload === 'W5' && job.variant === 'checkpoint')
+  if (job.workload === 'W5' && job.variant !== 'plain')
     return { ok: false, skipped: true, error: 'tfjs has no gradient checkpointing' }
   const threads = await setUp(job)
   progress(`tfjs-${job.backend}`, `backend ${tf.getBackend()}, ${threads} thread(s)`)

@@ -99,11 +99,12 @@ function blocked<T, P>(
   c: usize,
   ldc: i32,
   prepacked: usize,
+  fresh: bool,
 ): void {
   const NR: i32 = sizeof<P>() === 8 ? 4 : 8
   const el = usize(sizeof<P>())
   const packedB = work + usize(roundUp(min(MC, m), MR) * min(KC, k)) * el
-  memory.fill(c, 0, usize(roundUp(m, MR) * ldc) * el)
+  if (fresh) memory.fill(c, 0, usize(roundUp(m, MR) * ldc) * el)
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc)
     for (let pc = 0; pc < k; pc += KC) {
@@ -189,18 +190,51 @@ function product(
   c: usize,
   out: usize,
   prepacked: usize,
+  fresh: bool = true,
+  finish: bool = true,
 ): void {
   const ldc = roundUp(n, nrOf(mode))
   if (mode === F64) {
-    blocked<f64, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked)
-    unpad<f64, f64>(c, ldc, m, n, out)
+    blocked<f64, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked, fresh)
+    if (finish) unpad<f64, f64>(c, ldc, m, n, out)
   } else if (mode === F32) {
-    blocked<f32, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked)
-    unpad<f32, f64>(c, ldc, m, n, out)
+    blocked<f32, f64>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked, fresh)
+    if (finish) unpad<f32, f64>(c, ldc, m, n, out)
   } else {
-    blocked<f32, f32>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked)
-    unpad<f32, f32>(c, ldc, m, n, out)
+    blocked<f32, f32>(a, ars, acs, b, brs, bcs, m, n, k, work, c, ldc, prepacked, fresh)
+    if (finish) unpad<f32, f32>(c, ldc, m, n, out)
   }
+}
+
+/**
+ * One part of a product summed over k in parts (m ≥ 4 rows): `c += A·B` for the next `k` terms,
+ * with `c` zeroed first when `fresh`, and the result written to `out` when `finish`. Parts of a
+ * multiple of {@link kcBlock} terms (all but the last) add each entry's block sums in the same
+ * order as one {@link gemm} call over all the terms, so the bits are the same.
+ */
+export function gemmPart(
+  mode: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  work: usize,
+  c: usize,
+  out: usize,
+  fresh: bool,
+  finish: bool,
+): void {
+  product(mode, a, ars, acs, b, brs, bcs, m, n, k, work, c, out, 0, fresh, finish)
+}
+
+/** The depth of the kernel's blocks over k: parts of {@link gemmPart} are multiples of it. */
+export function kcBlock(): i32 {
+  return KC
 }
 
 /**

@@ -43,15 +43,16 @@ const product = (
     if (b.data.length * size > BLOCK_BYTES && b.data.length > a.data.length)
       return transposed(product(b, a, !transposeB, !transposeA, [n, m], float32Sums), n, m)
   }
+  const layout = { m, n, k, total, aOffsets, bOffsets, rows, products }
+  // a transposed A too large for one block (a weight gradient over a long sequence): in parts over k
+  if (transposeA && rows >= wasm.packedMinRows && (a.data.length + b.data.length) * size > BLOCK_BYTES && k > 2 * KC())
+    return inParts(a, b, transposeB, mode, layout)
   // one B for every product: it may be kept (packed, or copied for thin products) across calls
   const oneB = bOffsets.every((o) => o === 0)
   const packedB = oneB && rows >= wasm.packedMinRows ? keptPacked(b, mode, { brs, bcs, k, n }) : undefined
   const copiedB = oneB && packedB === undefined && rows < wasm.packedMinRows ? keptCopy(b) : undefined
-  const block = rowBlock(rows, n, k, size)
-  if (block < rows) {
-    const layout = { m, n, k, total, aOffsets, bOffsets, rows, products }
-    return inBlocks(a, b, transposeA, [brs, bcs], mode, block, layout, packedB)
-  }
+  const block = transposeA ? rows : rowBlock(rows, n, k, size)
+  if (block < rows) return inBlocks(a, b, [brs, bcs], mode, block, layout, packedB)
   const work = scratchStart()
   const aAt = align16(work + wasm.workBytes(mode, rows, n, k))
   const bAt = align16(aAt + a.data.length * size)
@@ -104,23 +105,24 @@ const copyRun = (buffer: ArrayBuffer, at: number, data: ReadonlyData, from: numb
   else for (let i = 0; i < count; i++) view[i] = data[from + i] ?? 0
 }
 
+type Layout = Pick<ReturnType<typeof layoutOf>, 'm' | 'n' | 'k' | 'total' | 'aOffsets' | 'bOffsets' | 'rows' | 'products'>
+
 /**
- * {@link product} one block of `block` rows at a time: each block of A is copied in (for a
- * transposed A, its columns `[r0, r0 + rows)`, as a block of `k` rows), multiplied, and its rows
- * of the result copied out. Every entry sums the same products in the same order as in one call
- * (the micro-kernel's blocking over k does not depend on the rows), so the bits are the same.
+ * {@link product} (A not transposed) one block of `block` rows at a time: each block of A is
+ * copied in, multiplied, and its rows of the result copied out. Every entry sums the same products
+ * in the same order as in one call (the micro-kernel's blocking over k does not depend on the
+ * rows), so the bits are the same.
  */
 const inBlocks = (
   a: Operand,
   b: Operand,
-  transposeA: boolean,
   [brs, bcs]: readonly [number, number],
   mode: WasmMode,
   block: number,
-  layout: Pick<ReturnType<typeof layoutOf>, 'm' | 'n' | 'k' | 'total' | 'aOffsets' | 'bOffsets' | 'rows' | 'products'>,
+  layout: Layout,
   packedB: number | undefined,
 ): Float32Array | Float64Array => {
-  const { m, n, k, total, aOffsets, bOffsets, rows, products } = layout
+  const { n, k, total, aOffsets, bOffsets, rows, products } = layout
   const double = mode === WasmMode.f64
   const size = double ? 8 : 4
   const result = double ? new Float64Array(total) : new Float32Array(total)
@@ -135,15 +137,56 @@ const inBlocks = (
     const from = aOffsets[t] ?? 0
     for (let r0 = 0; r0 < rows; r0 += block) {
       const rc = Math.min(block, rows - r0)
-      if (!transposeA) copyRun(buffer, aAt, a.data, from + r0 * k, rc * k, double)
-      else for (let p = 0; p < k; p++) copyRun(buffer, aAt + p * rc * size, a.data, from + p * m + r0, rc, double)
-      const [ars, acs] = transposeA ? [1, rc] : [k, 1]
+      copyRun(buffer, aAt, a.data, from + r0 * k, rc * k, double)
+      const [ars, acs] = [k, 1]
       const direct = wasm.inScratch(mode, rc, n) !== 0
       const out = direct ? cAt : outAt
       if (packedB !== undefined) wasm.gemmPacked(mode, aAt, ars, acs, packedB, rc, n, k, work, cAt, out)
       else wasm.gemm(mode, aAt, ars, acs, bAt + (bOffsets[t] ?? 0) * size, brs, bcs, rc, n, k, work, cAt, out)
       result.set(double ? new Float64Array(buffer, out, rc * n) : new Float32Array(buffer, out, rc * n), (t * rows + r0) * n)
     }
+  }
+  return result
+}
+
+/** The kernel's block depth over k (`assembly/matmul.ts`): parts over k are multiples of it. */
+const KC = (): number => wasm.exported('kcBlock')()
+
+/**
+ * {@link product} for a transposed A, `(k × m)` per product, in parts of the k terms, each a
+ * multiple of the kernel's block depth: the rows `[p0, p1)` of A and of B (for a transposed B, its
+ * columns) are copied in and their products added to the accumulator (`gemmPart`), which is
+ * zeroed by the first part and written out by the last. Each entry adds its block sums in the same
+ * order as in one call, so the bits are the same.
+ */
+const inParts = (a: Operand, b: Operand, transposeB: boolean, mode: WasmMode, layout: Layout): Float32Array | Float64Array => {
+  const { m, n, k, total, aOffsets, bOffsets, products } = layout
+  const double = mode === WasmMode.f64
+  const size = double ? 8 : 4
+  const kc = KC()
+  const part = Math.max(kc, Math.floor(BLOCK_BYTES / ((m + n) * size) / kc) * kc)
+  const gemmPart = wasm.exported('gemmPart')
+  const result = double ? new Float64Array(total) : new Float32Array(total)
+  const work = scratchStart()
+  const aAt = align16(work + wasm.workBytes(mode, m, n, part))
+  const bAt = align16(aAt + part * m * size)
+  const cAt = align16(bAt + part * n * size)
+  const direct = wasm.inScratch(mode, m, n) !== 0
+  const outAt = direct ? cAt : align16(cAt + wasm.scratchBytes(mode, m, n))
+  const buffer = reserve('matmul', direct ? cAt + wasm.scratchBytes(mode, m, n) : outAt + m * n * size)
+  for (let t = 0; t < products; t++) {
+    const [aFrom, bFrom] = [aOffsets[t] ?? 0, bOffsets[t] ?? 0]
+    for (let p0 = 0; p0 < k; p0 += part) {
+      const kp = Math.min(part, k - p0)
+      copyRun(buffer, aAt, a.data, aFrom + p0 * m, kp * m, double)
+      if (!transposeB) copyRun(buffer, bAt, b.data, bFrom + p0 * n, kp * n, double)
+      else for (let j = 0; j < n; j++) copyRun(buffer, bAt + j * kp * size, b.data, bFrom + j * k + p0, kp, double)
+      const [brs, bcs] = transposeB ? [1, kp] : [n, 1]
+      const out = direct ? cAt : outAt
+      gemmPart(mode, aAt, 1, m, bAt, brs, bcs, m, n, kp, work, cAt, out, p0 === 0 ? 1 : 0, p0 + kp >= k ? 1 : 0)
+    }
+    const out = direct ? cAt : outAt
+    result.set(double ? new Float64Array(buffer, out, m * n) : new Float32Array(buffer, out, m * n), t * m * n)
   }
   return result
 }
