@@ -173,12 +173,14 @@ const rowsOf = (x: Operand, transposed: boolean, r0: number, count: number): Ope
   return { shape: transposed ? [rows, count] : [count, cols], dtype: x.dtype, data }
 }
 
-describe('a product too large for one block of WebAssembly memory runs in row blocks, with the same bits', () => {
-  // at most 8 MiB of rows of A and of the result per block: these products take 2 to 5 blocks
+describe('a product too large for one block of WebAssembly memory runs in row blocks (a transposed A in parts over k), with the same bits', () => {
+  // at most 8 MiB of rows of A and of the result per block (a transposed A: of A and B per part
+  // over k): these products take 2 to 5 blocks or parts
   const sizes = [
     { m: 9000, k: 256, n: 64, transposeA: false, transposeB: true, dtype: 'float32' },
     { m: 5001, k: 200, n: 40, transposeA: false, transposeB: false, dtype: 'float64' },
     { m: 300, k: 12000, n: 16, transposeA: true, transposeB: false, dtype: 'float32' },
+    { m: 200, k: 9000, n: 24, transposeA: true, transposeB: true, dtype: 'float64' },
   ] as const
   for (const { m, k, n, transposeA, transposeB, dtype } of sizes) {
     for (const [name, kernel] of [
