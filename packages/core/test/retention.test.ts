@@ -51,7 +51,9 @@ const settle = async (): Promise<void> => {
 const close = (got: R.Tensor, want: number[]): void => {
   const g = got.toFlat()
   expect(g.length).toBe(want.length)
-  g.forEach((v, i) => expect(v).toBeCloseTo(want[i] ?? Number.NaN, 12))
+  g.forEach((v, i) => {
+    expect(v).toBeCloseTo(want[i] ?? Number.NaN, 12)
+  })
 }
 
 describe('reverse mode keeps only what the VJP rules read', () => {
