@@ -7,6 +7,7 @@
  *   npx -y pnpm@10.34.9 bench [--workloads W1,W3] [--runs 5] [--threads 1] [--quick]
  *                             [--sides recur,recur-fast,torch,tfjs-wasm,tfjs-cpu,tfjs-node,brain.js]
  *                             [--budget 60] [--timeout 30] [--python /usr/bin/python3]
+ *   npx -y pnpm@10.34.9 bench --render bench/results/latest.json   # re-render a saved run's report
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -38,11 +39,18 @@ const { values: flags } = parseArgs({
     timeout: { type: 'string', default: '30' },
     python: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    render: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
 if (flags.help) {
   say(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0] ?? '')
+  process.exit(0)
+}
+// --render <results.json>: the report of an earlier run, from its raw results, without running anything
+if (flags.render !== undefined) {
+  const saved: Report = JSON.parse(readFileSync(flags.render, 'utf8'))
+  process.stdout.write(render(saved))
   process.exit(0)
 }
 const positive = (name: string, text: string): number => {

@@ -66,8 +66,8 @@ const cell = (r: Report, w: WorkloadId, v: Variant, side: string, s: Sizes, note
   return `${fmt(ms * scale)}${gflops}, n=${res.samplesMs.length}`
 }
 
-const ratio = (r: Report, w: WorkloadId, v: Variant, side: string): string => {
-  const base = timeOf(find(r, w, v, 'recur'))
+const ratio = (r: Report, w: WorkloadId, v: Variant, side: string, of: string): string => {
+  const base = timeOf(find(r, w, v, of))
   const t = timeOf(find(r, w, v, side))
   return base === undefined || t === undefined ? '—' : `${fmt(t / base)}×`
 }
@@ -81,22 +81,19 @@ const cases = (r: Report): [WorkloadId, Variant, Sizes][] =>
   )
 
 const timeTables = (r: Report, notes: string[]): string => {
-  const peers = r.sides.filter((s) => s !== 'recur')
   const times = cases(r).map(([w, v, s]) => [
     rowLabel(w, v, s),
     unitOf(w, s).unit,
     ...r.sides.map((side) => cell(r, w, v, side, s, notes)),
   ])
-  const ratios = cases(r).map(([w, v, s]) => [rowLabel(w, v, s), ...peers.map((side) => ratio(r, w, v, side))])
-  return [
-    '### Median time (after warm-up), n = timed runs',
-    '',
-    table(['workload', 'unit', ...r.sides], times),
-    '',
-    '### Ratio peer / recur (median time; above 1 = recur is faster)',
-    '',
-    table(['workload', ...peers], ratios),
-  ].join('\n')
+  // one ratio table per recur side that ran: recur-fast (cpuFast) first, the headline backend
+  const mine = (['recur-fast', 'recur'] as const).filter((m) => r.sides.includes(m))
+  const ratios = mine.flatMap((of) => {
+    const peers = r.sides.filter((s) => s !== of)
+    const body = cases(r).map(([w, v, s]) => [rowLabel(w, v, s), ...peers.map((side) => ratio(r, w, v, side, of))])
+    return ['', `### Ratio peer / ${of} (median time; above 1 = ${of} is faster)`, '', table(['workload', ...peers], body)]
+  })
+  return ['### Median time (after warm-up), n = timed runs', '', table(['workload', 'unit', ...r.sides], times), ...ratios].join('\n')
 }
 
 const memoryTable = (r: Report): string | undefined => {
