@@ -93,7 +93,9 @@ const timeTables = (r: Report, notes: string[]): string => {
     const body = cases(r).map(([w, v, s]) => [rowLabel(w, v, s), ...peers.map((side) => ratio(r, w, v, side, of))])
     return ['', `### Ratio peer / ${of} (median time; above 1 = ${of} is faster)`, '', table(['workload', ...peers], body)]
   })
-  return ['### Median time (after warm-up), n = timed runs', '', table(['workload', 'unit', ...r.sides], times), ...ratios].join('\n')
+  return ['### Median time (after warm-up), n = timed runs', '', table(['workload', 'unit', ...r.sides], times), ...ratios].join(
+    '\n',
+  )
 }
 
 const memoryTable = (r: Report): string | undefined => {
