@@ -208,6 +208,25 @@ describe('a product too large for one block of WebAssembly memory runs in row bl
   }
 })
 
+describe('a batch of transposed products in parts over k', () => {
+  it('each product of the batch equals the same product alone, bit for bit', () => {
+    const [batch, m, k, n] = [2, 300, 6000, 16]
+    const next = prng(11)
+    const a = operand('float32', [batch, k, m], next)
+    const b = operand('float32', [batch, k, n], next)
+    const whole = matmulWasmFloat32Sums(a, b, true, false, [batch, m, n])
+    for (let t = 0; t < batch; t++) {
+      const one = (x: Operand, rows: number, cols: number): Operand => ({
+        shape: [rows, cols],
+        dtype: 'float32',
+        data: Float32Array.from({ length: rows * cols }, (_, i) => x.data[t * rows * cols + i] ?? Number.NaN),
+      })
+      const alone = matmulWasmFloat32Sums(one(a, k, m), one(b, k, n), true, false, [m, n])
+      expect(Array.from(whole.subarray(t * m * n, (t + 1) * m * n))).toEqual(Array.from(alone))
+    }
+  })
+})
+
 describe('a product whose right operand is too large for one block runs transposed, with the same bits', () => {
   // (64 × 30000) · (30000 × 256), as the weight cotangent of a head over a long sequence: B is
   // 29 MiB; the product runs as (Bᵀ·A)ᵀ, with Bᵀ taken in blocks of rows
