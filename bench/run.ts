@@ -49,7 +49,19 @@ if (flags.help) {
 }
 // --render <results.json>: the report of an earlier run, from its raw results, without running anything
 if (flags.render !== undefined) {
-  const saved: Report = JSON.parse(readFileSync(flags.render, 'utf8'))
+  const file = flags.render
+  const saved = ((): Report => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'))
+    } catch (e) {
+      say(`bench --render: cannot read ${file} as a saved run (${e instanceof Error ? e.message : String(e)})`)
+      process.exit(1)
+    }
+  })()
+  if (!Array.isArray(saved.rows) || !Array.isArray(saved.sides) || typeof saved.sizes !== 'object') {
+    say(`bench --render: ${file} is not a bench/results file (it needs rows, sides and sizes)`)
+    process.exit(1)
+  }
   process.stdout.write(render(saved))
   process.exit(0)
 }
