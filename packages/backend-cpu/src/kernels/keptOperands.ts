@@ -28,10 +28,22 @@ const slots = new WeakMap<ReadonlyData, Map<string, Slot>>()
 const fewest = 4096
 
 /** Copies `data` into `buffer` from byte `at`, as float64 or float32. */
-export const copyIn = (buffer: ArrayBuffer, at: number, data: ReadonlyData, double: boolean): void => {
-  const view = double ? new Float64Array(buffer, at, data.length) : new Float32Array(buffer, at, data.length)
-  if (data instanceof Float32Array || data instanceof Float64Array) view.set(data)
-  else for (let i = 0; i < data.length; i++) view[i] = data[i] ?? 0
+export const copyIn = (buffer: ArrayBuffer, at: number, data: ReadonlyData, double: boolean): void =>
+  copyRun(buffer, at, data, 0, data.length, double)
+
+/** Copies elements `[from, from + count)` of `data` into `buffer` from byte `at`, as float64 or float32. */
+export const copyRun = (
+  buffer: ArrayBuffer,
+  at: number,
+  data: ReadonlyData,
+  from: number,
+  count: number,
+  double: boolean,
+): void => {
+  const view = double ? new Float64Array(buffer, at, count) : new Float32Array(buffer, at, count)
+  if (data instanceof Float32Array || data instanceof Float64Array)
+    view.set(from === 0 && count === data.length ? data : data.subarray(from, from + count))
+  else for (let i = 0; i < count; i++) view[i] = data[from + i] ?? 0
 }
 
 /** How B is read: its element strides and the product's inner and outer sizes. */

@@ -15,8 +15,8 @@
  *
  * @since 0.1.0
  */
-import type { Operand, ReadonlyData, Shape } from '@recur/core'
-import { copyIn, keptCopy, keptPacked } from './keptOperands.js'
+import type { Operand, Shape } from '@recur/core'
+import { copyIn, copyRun, keptCopy, keptPacked } from './keptOperands.js'
 import { layoutOf } from './matmul.js'
 import { align16, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
 
@@ -96,13 +96,6 @@ const transposed = <T extends Float32Array | Float64Array>(x: T, rows: number, c
   const out = x instanceof Float64Array ? new Float64Array(x.length) : new Float32Array(x.length)
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j] ?? 0
   return out
-}
-
-/** Copies elements `[from, from + count)` of `data` to `at` as float64 or float32. */
-const copyRun = (buffer: ArrayBuffer, at: number, data: ReadonlyData, from: number, count: number, double: boolean): void => {
-  const view = double ? new Float64Array(buffer, at, count) : new Float32Array(buffer, at, count)
-  if (data instanceof Float32Array || data instanceof Float64Array) view.set(data.subarray(from, from + count))
-  else for (let i = 0; i < count; i++) view[i] = data[from + i] ?? 0
 }
 
 type Layout = Pick<ReturnType<typeof layoutOf>, 'm' | 'n' | 'k' | 'total' | 'aOffsets' | 'bOffsets' | 'rows' | 'products'>
