@@ -15,7 +15,11 @@
  *   checkpointed segments, as PyTorch's side runs `nn.LSTM` per `torch.utils.checkpoint`
  *   segment), the same code otherwise; `vjp` splits the step so the memory held between the
  *   forward and the backward pass is measured as packages/core/bench/ad.ts does.
+ * - M1: one `matmul(x, W)` of `(L·N, I)` by `(I, G·H)` (`W = transpose(W_ih)`, before timing); on recur-fast
+ *   also SIMD128's arithmetic peak, from `.bench/peak.wasm` (bench/assembly/peak.ts, compiled by
+ *   bench/run.ts).
  */
+import { readFileSync } from 'node:fs'
 import { cpu, cpuFast } from '../packages/backend-cpu/dist/index.js'
 import {
   add,
@@ -23,9 +27,11 @@ import {
   div,
   fromTypedArray,
   matmul,
+  reshape,
   scalar,
   slice,
   type Tensor,
+  transpose,
   valueAndGrad,
   vjp,
   zeros,
@@ -197,6 +203,47 @@ const longBptt = async (job: Job): Promise<ChildResult> => {
   }
 }
 
+/**
+ * SIMD128's arithmetic peak in GFLOP/s: the best of 7 timed calls of bench/assembly/peak.ts's
+ * register-only loop (about 50 ms each), after one untimed call.
+ */
+const simdPeak = (): number => {
+  // TypeScript types `WebAssembly` only in its DOM libraries, which the bench does not load
+  const api: unknown = Reflect.get(globalThis, 'WebAssembly')
+  const Module: unknown = Reflect.get(Object(api), 'Module')
+  const Instance: unknown = Reflect.get(Object(api), 'Instance')
+  if (typeof Module !== 'function' || typeof Instance !== 'function') throw new Error('this Node has no WebAssembly')
+  const bytes = readFileSync(new URL('./peak.wasm', import.meta.url))
+  const exports: unknown = Reflect.get(Reflect.construct(Instance, [Reflect.construct(Module, [bytes]), {}]), 'exports')
+  const peak: unknown = Reflect.get(Object(exports), 'peak')
+  const perIteration = Number(Reflect.get(Object(Reflect.get(Object(exports), 'FLOPS_PER_ITERATION')), 'value'))
+  if (typeof peak !== 'function' || !(perIteration > 0))
+    throw new Error('.bench/peak.wasm lacks its peak/FLOPS_PER_ITERATION exports (bench/run.ts compiles it)')
+  const iterations = 10_000_000
+  const call = (): number => {
+    const t0 = performance.now()
+    Reflect.apply(peak, undefined, [iterations])
+    return (iterations * perIteration) / ((performance.now() - t0) / 1000) / 1e9
+  }
+  call()
+  return Math.max(...Array.from({ length: 7 }, call))
+}
+
+/** M1: one input projection `(L·N, I) · W_ihᵀ` (a contiguous `(I, G·H)`), the matrix product at its top speed. */
+const product = async (job: Job): Promise<ChildResult> => {
+  const s = job.sizes
+  const x = reshape(seededTensor(s, 'x'), [s.L * s.N, s.I])
+  const w = transpose(seededTensor(s, 'weight_ih'))
+  const before = rss().now
+  const samples = await timeSteps(side, job, () => {
+    matmul(x, w)
+    return undefined
+  })
+  const peak = side === 'recur-fast' ? { simdPeakGflops: simdPeak() } : {}
+  if (peak.simdPeakGflops !== undefined) progress(side, `SIMD128 arithmetic peak: ${peak.simdPeakGflops.toFixed(1)} GFLOP/s`)
+  return { ok: true, samplesMs: samples, ...rssFields(before), threads: 1, version: 'workspace', ...peak }
+}
+
 runChild(async (job) => {
   switch (job.workload) {
     case 'W1':
@@ -208,5 +255,7 @@ runChild(async (job) => {
       return infer(job)
     case 'W5':
       return longBptt(job)
+    case 'M1':
+      return product(job)
   }
 })

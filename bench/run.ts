@@ -10,7 +10,7 @@
  *   npx -y pnpm@10.34.9 bench --render bench/results/latest.json   # re-render a saved run's report
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -172,9 +172,22 @@ const buildWasm = (): void => {
   if (r.status !== 0) throw new Error(`bench: node scripts/build-wasm.mjs failed (exit ${r.status})`)
 }
 
+/** Compiles bench/assembly/peak.ts (SIMD128's arithmetic peak, M1 on recur-fast) to .bench/peak.wasm. */
+const buildPeak = (): void => {
+  const asc = join(root, 'packages', 'backend-cpu', 'node_modules', 'assemblyscript', 'bin', 'asc.js')
+  const source = join(bench, 'assembly', 'peak.ts')
+  const out = join(root, '.bench', 'peak.wasm')
+  if (existsSync(out) && statSync(out).mtimeMs > statSync(source).mtimeMs) return
+  mkdirSync(dirname(out), { recursive: true })
+  const flags = ['--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', out]
+  const r = spawnSync(process.execPath, [asc, source, ...flags], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+  if (r.status !== 0) throw new Error(`bench: compiling ${relative(root, source)} failed (exit ${r.status})`)
+}
+
 const main = (): void => {
   mkdirSync(resultsDir, { recursive: true })
   if (sides.some((s) => s.startsWith('recur'))) buildWasm()
+  if (sides.includes('recur-fast') && chosen.includes('M1')) buildPeak()
   const unavailable: Record<string, string> = {}
   if (sides.some((s) => s.startsWith('tfjs') || s === 'brain.js')) Object.assign(unavailable, ensurePeers())
   const torch = sides.includes('torch') ? findTorch() : undefined

@@ -6,8 +6,11 @@
  * value generator; keep them in step.
  */
 
-/** The workloads of issue #7. */
-export const workloadIds = ['W1', 'W2', 'W3', 'W4', 'W5'] as const
+/**
+ * The workloads of issue #7, and `M1`: one large product, the speed each side's matrix product
+ * reaches at its best on this machine (the ceiling the recurrent workloads are judged against).
+ */
+export const workloadIds = ['W1', 'W2', 'W3', 'W4', 'W5', 'M1'] as const
 export type WorkloadId = (typeof workloadIds)[number]
 
 /**
@@ -27,8 +30,13 @@ export interface Sizes {
 export interface Workload {
   readonly id: WorkloadId
   readonly title: string
-  /** `train`: one forward + BPTT + SGD step; `stream`: one step at a time; `infer`: forward only. */
-  readonly kind: 'train' | 'stream' | 'infer'
+  /**
+   * `train`: one forward + BPTT + SGD step; `stream`: one step at a time; `infer`: forward only;
+   * `product`: one input projection `x · W_ihᵀ`, `x` of `(L·N, I)` and `W_ih` of `(G·H, I)`, with
+   * `W_ihᵀ` made a contiguous `(I, G·H)` matrix before timing: a plain row-major product, the
+   * layout every side is fastest at (tfjs-wasm's transposed-operand path is 13× slower).
+   */
+  readonly kind: 'train' | 'stream' | 'infer' | 'product'
   readonly full: Sizes
   readonly quick: Sizes
   /** Variants run in separate processes (W5: plain BPTT and checkpointed segments). */
@@ -91,6 +99,17 @@ export const workloads: Readonly<Record<WorkloadId, Workload>> = {
     warmup: 0,
     runs: 1,
   },
+  M1: {
+    id: 'M1',
+    title: 'matmul-ceiling',
+    kind: 'product',
+    // [1024, 1024] · [1024, 1024]ᵀ: large enough that every side's product runs at its top speed
+    full: { mode: 'LSTM', I: 1024, H: 256, N: 1024, L: 1, O: 0 },
+    quick: { mode: 'LSTM', I: 32, H: 8, N: 32, L: 1, O: 0 },
+    variants: ['plain'],
+    warmup: 3,
+    runs: 9,
+  },
 }
 
 /** Checkpoint segment length for W5: ⌈√L⌉, as `scan(..., { checkpoint: true })` picks. */
@@ -109,8 +128,12 @@ export const forwardFlops = (s: Sizes): number => 2 * s.L * s.N * ((s.I + s.H) *
 /** FLOPs of one training step by the usual convention: 3 × forward (forward + two matmuls back). */
 export const trainFlops = (s: Sizes): number => 3 * forwardFlops(s)
 
+/** FLOPs of M1's one product `(L·N, I) · (I, G·H)`. */
+export const productFlops = (s: Sizes): number => 2 * s.L * s.N * s.I * gates(s) * s.H
+
 /** FLOPs the GFLOP/s column of a workload counts. */
-export const flopsOf = (w: Workload, s: Sizes): number => (w.kind === 'train' ? trainFlops(s) : forwardFlops(s))
+export const flopsOf = (w: Workload, s: Sizes): number =>
+  w.kind === 'train' ? trainFlops(s) : w.kind === 'product' ? productFlops(s) : forwardFlops(s)
 
 /** Learning rate of the SGD step in W1, W2 and W5. */
 export const learningRate = 0.1
@@ -207,6 +230,11 @@ export type ChildResult =
       readonly rssGrowthMiB: number
       /** recur only: heap + array buffers held between the forward and backward pass (MiB). */
       readonly heldMiB?: number
+      /**
+       * recur-fast M1 only: the arithmetic peak of WebAssembly SIMD128 on this machine (GFLOP/s):
+       * independent f32x4 multiply-add chains in registers, no memory traffic (bench/assembly/peak.ts).
+       */
+      readonly simdPeakGflops?: number
       readonly threads: number
       readonly version: string
       readonly notes?: readonly string[]

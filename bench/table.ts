@@ -2,7 +2,7 @@
  * The benchmark's report: Markdown tables of medians, GFLOP/s and peer/recur ratios, the W5
  * memory table, the loss sanity check and the machine, from the raw results of one run.
  */
-import { type ChildResult, flopsOf, median, type Sizes, type Variant, type WorkloadId, workloads } from './spec.js'
+import { type ChildResult, flopsOf, gates, median, type Sizes, type Variant, type WorkloadId, workloads } from './spec.js'
 
 /** One child's outcome. */
 export interface Row {
@@ -177,13 +177,71 @@ const sanity = (r: Report): string | undefined => {
   ].join('\n')
 }
 
+const gflopsOf = (r: Report, w: WorkloadId, side: string): number | undefined => {
+  const t = timeOf(find(r, w, 'plain', side))
+  const s = r.sizes[w]
+  return t === undefined || s === undefined || w === 'W3' ? undefined : flopsOf(workloads[w], s) / (t / 1000) / 1e9
+}
+
+/**
+ * What "at least 10× faster than tfjs-wasm" asks of this machine: for each workload, the GFLOP/s
+ * that is (10 × tfjs-wasm's) beside the ceilings measured in the same run: M1's product on every
+ * side (torch's is native BLAS) and SIMD128's arithmetic peak.
+ */
+const ceilings = (r: Report): string | undefined => {
+  const m1 = r.sizes.M1
+  const peakRow = find(r, 'M1', 'plain', 'recur-fast')
+  const simd = peakRow?.ok === true ? peakRow.simdPeakGflops : undefined
+  if (m1 === undefined) return undefined
+  const g = (x: number | undefined): string => (x === undefined ? '—' : fmt(x))
+  const tops = r.sides.flatMap((side) => {
+    const x = gflopsOf(r, 'M1', side)
+    return x === undefined ? [] : [`${side} ${fmt(x)}`]
+  })
+  const native = gflopsOf(r, 'M1', 'torch')
+  const body = cases(r)
+    .filter(([w, v]) => v === 'plain' && workloads[w].kind !== 'product' && w !== 'W3')
+    .flatMap(([w, v, s]) => {
+      const peer = gflopsOf(r, w, 'tfjs-wasm')
+      if (peer === undefined) return []
+      const needed = 10 * peer
+      const within = (limit: number | undefined): string =>
+        limit === undefined ? '—' : needed <= limit ? `yes (${fmt(needed / limit)} of it)` : `no: ${fmt(needed / limit)}× it`
+      return [[rowLabel(w, v, s), fmt(peer), fmt(needed), g(gflopsOf(r, w, 'recur-fast')), within(simd), within(native)]]
+    })
+  return [
+    '### What "≥ 10× tfjs-wasm" asks of this machine (GFLOP/s, threads as above)',
+    '',
+    `Ceilings measured in this run: M1, one (${m1.L * m1.N}, ${m1.I}) · (${m1.I}, ${gates(m1) * m1.H}) product: ${tops.join(', ') || '—'}` +
+      (native === undefined ? '' : ' (torch = native BLAS)') +
+      `; WebAssembly SIMD128 arithmetic peak (register-only multiply and add chains, bench/assembly/peak.ts): ${g(simd)}.`,
+    ...(body.length === 0
+      ? []
+      : [
+          '',
+          table(
+            [
+              'workload',
+              'tfjs-wasm',
+              '10× tfjs-wasm',
+              'recur-fast',
+              'within the SIMD128 peak?',
+              'within native BLAS (torch M1)?',
+            ],
+            body,
+          ),
+        ]),
+  ].join('\n')
+}
+
 /** The whole Markdown report. */
 export const render = (r: Report): string => {
   const notes: string[] = []
   const times = timeTables(r, notes)
-  const sizes = Object.entries(r.sizes).map(
-    ([w, s]) =>
-      `- ${w} ${workloads[w as WorkloadId].title}: ${s.mode}, input ${s.I}, hidden ${s.H}, batch ${s.N}, ${w === 'W3' ? 'steps' : 'sequence'} ${s.L}${s.O > 0 ? `, linear head to ${s.O} at every step` : ''}; ${(flopsOf(workloads[w as WorkloadId], s) / 1e9).toPrecision(3)} GFLOP`,
+  const sizes = Object.entries(r.sizes).map(([w, s]) =>
+    workloads[w as WorkloadId].kind === 'product'
+      ? `- ${w} ${workloads[w as WorkloadId].title}: one float32 product (${s.L * s.N}, ${s.I}) · (${s.I}, ${gates(s) * s.H}), both row-major; ${(flopsOf(workloads[w as WorkloadId], s) / 1e9).toPrecision(3)} GFLOP`
+      : `- ${w} ${workloads[w as WorkloadId].title}: ${s.mode}, input ${s.I}, hidden ${s.H}, batch ${s.N}, ${w === 'W3' ? 'steps' : 'sequence'} ${s.L}${s.O > 0 ? `, linear head to ${s.O} at every step` : ''}; ${(flopsOf(workloads[w as WorkloadId], s) / 1e9).toPrecision(3)} GFLOP`,
   )
   const unavailable = Object.entries(r.unavailable).map(([side, why]) => `- ${side}: ${why}`)
   return [
@@ -199,12 +257,14 @@ export const render = (r: Report): string => {
     '',
     sanity(r) ?? '',
     '',
+    ceilings(r) ?? '',
+    '',
     '### Workloads',
     '',
     ...sizes,
     '',
     'GFLOP/s = matmul FLOPs / median time: forward = 2·L·N·((I + H)·G·H + H·O) (G = 4 LSTM, 3 GRU), a training',
-    'step = 3 × forward; elementwise work is not counted.',
+    'step = 3 × forward, M1 = 2·m·n·k; elementwise work is not counted.',
     ...(notes.length + unavailable.length > 0 ? ['', '### Notes', '', ...unavailable, ...notes.map((n) => `- ${n}`)] : []),
     '',
   ].join('\n')

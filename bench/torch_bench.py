@@ -180,6 +180,15 @@ def main(job):
                 for xt in xs:
                     h, c = cell(xt, (h, c))
 
+    elif w == "M1":
+        x2 = x.reshape(s["L"] * s["N"], s["I"])
+        weight = values_of(torch, np, s, "weight_ih").t().contiguous()
+
+        def step():
+            with torch.no_grad():
+                torch.mm(x2, weight)
+
+        notes.append("torch.mm")
     else:  # W4
 
         def step():

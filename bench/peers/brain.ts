@@ -10,6 +10,7 @@
  *   the whole 1,000-step sequence (the same per-step work: batch 1, one step at a time).
  * - W4: 64 `run` calls of 128 steps (no batching).
  * - W5 checkpoint: not expressible (no checkpointing).
+ * - M1: not expressible (no public matrix product).
  */
 import brain from 'brain.js'
 import { rss, rssFields, runChild, timeSteps } from '../child.js'
@@ -88,5 +89,7 @@ runChild(async (job) => {
     case 'W3':
     case 'W4':
       return infer(job)
+    case 'M1':
+      return { ok: false, skipped: true, error: 'brain.js has no public matrix product' }
   }
 })

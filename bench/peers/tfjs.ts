@@ -10,6 +10,8 @@
  *   Inputs are batch-first, as tfjs-layers wants. No checkpointing exists in tfjs (W5 plain only).
  * - W3: `tf.basicLSTMCell`, the fused core op, one `(1, I)` input at a time inside `tf.tidy`.
  * - W4: the LSTM layer's `predict`.
+ * - M1: `tf.matMul(x, W)` and `dataSync`, one product (`W = tf.transpose(W_ih)`, before timing:
+ *   tfjs-wasm's matMul with `transposeB` ran at 2 GFLOP/s here, without it at 27).
  */
 import * as tf from '@tensorflow/tfjs'
 import * as wasm from '@tensorflow/tfjs-backend-wasm'
@@ -134,6 +136,20 @@ const infer = async (job: Job, threads: number): Promise<ChildResult> => {
   return { ok: true, samplesMs: samples, ...rssFields(before), threads, version: tf.version_core, notes: ['layers.lstm predict'] }
 }
 
+const product = async (job: Job, threads: number): Promise<ChildResult> => {
+  const s = job.sizes
+  const x = tf.reshape(seeded(s, 'x'), [s.L * s.N, s.I])
+  const w = tf.transpose(seeded(s, 'weight_ih'))
+  const before = rss().now
+  const samples = await timeSteps(`tfjs-${job.backend}`, job, () => {
+    const out = tf.matMul(x, w)
+    out.dataSync()
+    out.dispose()
+    return undefined
+  })
+  return { ok: true, samplesMs: samples, ...rssFields(before), threads, version: tf.version_core, notes: ['tf.matMul'] }
+}
+
 runChild(async (job) => {
   if (job.workload === 'W5' && job.variant !== 'plain')
     return { ok: false, skipped: true, error: 'tfjs has no gradient checkpointing' }
@@ -148,5 +164,7 @@ runChild(async (job) => {
       return stream(job, threads)
     case 'W4':
       return infer(job, threads)
+    case 'M1':
+      return product(job, threads)
   }
 })
