@@ -98,6 +98,22 @@ const timeTables = (r: Report, notes: string[]): string => {
   )
 }
 
+/** Peak RSS of every child (workload × side), so memory is reported for every workload, not only W5. */
+const peakTable = (r: Report): string => {
+  const body = cases(r).map(([w, v, s]) => [
+    rowLabel(w, v, s),
+    ...r.sides.map((side) => {
+      const res = find(r, w, v, side)
+      return res?.ok === true ? `${res.peakRssMiB.toFixed(0)} (+${res.rssGrowthMiB.toFixed(0)})` : res === undefined ? '' : '—'
+    }),
+  ])
+  return [
+    '### Peak memory: RSS high-water mark of each process, MiB (in brackets: growth over the RSS before the first step)',
+    '',
+    table(['workload', ...r.sides], body),
+  ].join('\n')
+}
+
 const memoryTable = (r: Report): string | undefined => {
   const s = r.sizes.W5
   if (s === undefined) return undefined
@@ -252,6 +268,8 @@ export const render = (r: Report): string => {
     ...Object.entries(r.machine).map(([k, v]) => `- ${k}: ${v}`),
     '',
     times,
+    '',
+    peakTable(r),
     '',
     memoryTable(r) ?? '',
     '',
