@@ -1,5 +1,5 @@
 // Compiles the AssemblyScript kernels of @recur/backend-cpu (packages/backend-cpu/assembly/*.ts) to
-// packages/backend-cpu/wasm/matmul.wasm (SIMD128), a generated, gitignored file. Skips the work
+// packages/backend-cpu/wasm/matmul.wasm (SIMD128, on an imported shared memory), a generated, gitignored file. Skips the work
 // when the .wasm is newer than every source (and this script). Run by every entry point that loads
 // the backend: `build`, `main`, `smoke`, the benches (package scripts) and vitest (as its global
 // setup, see vitest.config.ts). Usage: `node scripts/build-wasm.mjs`.
@@ -23,7 +23,10 @@ export const buildWasm = () => {
   mkdirSync(dirname(output), { recursive: true })
   // Compile to a temporary name and rename, so a concurrent reader never sees a partial file.
   const temporary = `${output}.${process.pid}.tmp`
-  const flags = ['--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '1']
+  // shared memory, imported: worker threads instantiate the same module on the same memory
+  // (kernels/threads.ts); 65536 pages = 4 GiB, the most a 32-bit memory can address
+  const memory = ['--initialMemory', '1', '--importMemory', '--sharedMemory', '--maximumMemory', '65536']
+  const flags = ['--enable', 'simd', '--enable', 'threads', '-O3', '--runtime', 'stub', '--noAssert', ...memory]
   const run = spawnSync(process.execPath, [asc, join(assembly, 'matmul.ts'), ...flags, '--outFile', temporary], {
     cwd: pkg,
     stdio: 'inherit',

@@ -28,12 +28,12 @@ const slots = new WeakMap<ReadonlyData, Map<string, Slot>>()
 const fewest = 4096
 
 /** Copies `data` into `buffer` from byte `at`, as float64 or float32. */
-export const copyIn = (buffer: ArrayBuffer, at: number, data: ReadonlyData, double: boolean): void =>
+export const copyIn = (buffer: ArrayBufferLike, at: number, data: ReadonlyData, double: boolean): void =>
   copyRun(buffer, at, data, 0, data.length, double)
 
 /** Copies elements `[from, from + count)` of `data` into `buffer` from byte `at`, as float64 or float32. */
 export const copyRun = (
-  buffer: ArrayBuffer,
+  buffer: ArrayBufferLike,
   at: number,
   data: ReadonlyData,
   from: number,

@@ -22,11 +22,15 @@ import { fileURLToPath } from 'node:url'
 interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => object
   readonly Instance: new (module: object, imports: object) => { readonly exports: object }
+  readonly Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => unknown
 }
 
-/** A `WebAssembly.Memory`, as far as used here. */
+/**
+ * A `WebAssembly.Memory`, as far as used here: shared, so its buffer is a `SharedArrayBuffer`
+ * (growing it makes a new, longer buffer; views of the old one stay valid at the old length).
+ */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer
+  readonly buffer: SharedArrayBuffer
   readonly grow: (pages: number) => number
 }
 
@@ -57,6 +61,8 @@ export interface WasmKernels {
    * how to rebuild, when the module has no such function.
    */
   readonly exported: (name: string) => (...args: number[]) => number
+  /** The compiled module, for worker threads to instantiate on {@link WasmKernels.memory}. */
+  readonly module: object
   /** Bytes of a whole B (k × n) packed by {@link WasmKernels.packAll} in `mode`. */
   readonly packedBytes: (mode: WasmMode, k: number, n: number) => number
   /** Packs all of B (k × n, element strides `brs`, `bcs`) at `dst` for {@link WasmKernels.gemmPacked}. */
@@ -102,10 +108,20 @@ type Fn = (...args: number[]) => number
 const isFn = (x: unknown): x is Fn => typeof x === 'function'
 
 const isApi = (x: unknown): x is WasmApi =>
-  typeof x === 'object' && x !== null && 'Module' in x && isFn(x.Module) && 'Instance' in x && isFn(x.Instance)
+  typeof x === 'object' &&
+  x !== null &&
+  'Module' in x &&
+  isFn(x.Module) &&
+  'Instance' in x &&
+  isFn(x.Instance) &&
+  'Memory' in x &&
+  isFn(x.Memory)
 
 const isMemory = (x: unknown): x is WasmMemory =>
-  typeof x === 'object' && x !== null && 'buffer' in x && x.buffer instanceof ArrayBuffer && 'grow' in x && isFn(x.grow)
+  typeof x === 'object' && x !== null && 'buffer' in x && x.buffer instanceof SharedArrayBuffer && 'grow' in x && isFn(x.grow)
+
+/** The module's memory: 1 page to start, 4 GiB at most (all a 32-bit memory addresses), shared. */
+const MEMORY = { initial: 1, maximum: 65536, shared: true } as const
 
 const fn = (file: string, exports: object, name: string): Fn => {
   const f: unknown = Reflect.get(exports, name)
@@ -134,9 +150,16 @@ export const loadKernels = (file: string): WasmKernels => {
         'build it with `node scripts/build-wasm.mjs` from the repository root (`npx -y pnpm@10.34.9 build` and `test` run it).',
     )
   }
-  const exports = new api.Instance(new api.Module(bytes), {}).exports
-  const memory: unknown = Reflect.get(exports, 'memory')
-  if (!isMemory(memory)) throw new Error(`@recur/backend-cpu: ${file} exports no memory; rebuild it`)
+  const memory: unknown = new api.Memory(MEMORY)
+  if (!isMemory(memory)) throw new Error('@recur/backend-cpu: this JavaScript engine has no shared WebAssembly memory')
+  const module = new api.Module(bytes)
+  let exports: object
+  try {
+    exports = new api.Instance(module, { env: { memory } }).exports
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    throw new Error(`@recur/backend-cpu: cannot instantiate ${file} (${why}); rebuild it (node scripts/build-wasm.mjs)`)
+  }
   return {
     memory,
     heapBase: fn(file, exports, 'heapBase')(),
@@ -149,6 +172,7 @@ export const loadKernels = (file: string): WasmKernels => {
     packedMinRows: fn(file, exports, 'packedMinRows')(),
     inScratch: fn(file, exports, 'inScratch'),
     exported: (name) => fn(file, exports, name),
+    module,
   }
 }
 
@@ -169,7 +193,7 @@ const PAGE = 65536
  * @category internal
  * @since 0.1.0
  */
-export const reserve = (op: string, bytes: number): ArrayBuffer => {
+export const reserve = (op: string, bytes: number): SharedArrayBuffer => {
   const have = wasm.memory.buffer.byteLength
   if (have < bytes) {
     try {
