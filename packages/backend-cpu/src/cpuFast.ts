@@ -25,12 +25,13 @@
  *
  * @since 0.1.0
  */
-import type { Backend } from '@recur/core'
+import type { Backend, FusedKernels } from '@recur/core'
 import { cpu } from './cpu.js'
 import { binaryFast } from './kernels/binaryWasm.js'
 import { fusedFast } from './kernels/fusedWasm.js'
 import { matmulFast } from './kernels/matmulCpu.js'
 import { recurrenceFast } from './kernels/recurrenceWasm.js'
+import { type Team, teamOf, withTeam } from './kernels/threads.js'
 
 /**
  * The CPU backend with float32 matmuls summed in float32 and float32 gate kernels with an
@@ -46,4 +47,76 @@ export const cpuFast: Backend = {
   matmul: matmulFast,
   binary: binaryFast,
   fused: { ...fusedFast, ...recurrenceFast },
+}
+
+/**
+ * Options of {@link cpuFastWith}.
+ *
+ * @category instances
+ * @since 0.1.0
+ */
+export interface CpuFastOptions {
+  /** Threads a large product is split between, the calling thread included (1 to 64). */
+  readonly threads: number
+  /**
+   * Multiply-adds (m·n·k) from which a product is split; default 2²¹ (about 0.1 ms of work on one
+   * thread here, well above the cost of waking a worker).
+   */
+  readonly minWork?: number
+}
+
+/** The default {@link CpuFastOptions.minWork}. */
+const MIN_WORK = 2 ** 21
+
+/** `f` run with its products split by `team`. */
+const teamed =
+  <A extends readonly unknown[], R>(team: Team, f: (...args: A) => R) =>
+  (...args: A): R =>
+    withTeam(team, () => f(...args))
+
+/** The recurrence kernels with their products split by `team`. */
+const recurrenceWith = (team: Team): FusedKernels => {
+  const { lstmRecurrence, lstmRecurrenceBackward, gruRecurrence, gruRecurrenceBackward } = recurrenceFast
+  return {
+    ...(lstmRecurrence === undefined ? {} : { lstmRecurrence: teamed(team, lstmRecurrence) }),
+    ...(lstmRecurrenceBackward === undefined ? {} : { lstmRecurrenceBackward: teamed(team, lstmRecurrenceBackward) }),
+    ...(gruRecurrence === undefined ? {} : { gruRecurrence: teamed(team, gruRecurrence) }),
+    ...(gruRecurrenceBackward === undefined ? {} : { gruRecurrenceBackward: teamed(team, gruRecurrenceBackward) }),
+  }
+}
+
+/**
+ * {@link cpuFast} with large float32 and float64 products on the WebAssembly kernel split by rows
+ * between `threads` threads: the calling one and worker threads on the same shared WebAssembly
+ * memory, started on the first split. The results are the same bits as `cpuFast`'s (each entry
+ * sums the same terms in the same order), and kernels stay synchronous: the caller computes its
+ * rows, then waits for the workers'. Splits cover `matmul` and the products inside the
+ * whole-layer recurrence kernels (the input projection and every step's recurrent product).
+ * Workers never keep the process alive. `threads: 1` is `cpuFast` itself.
+ *
+ * Worth it when another core is free and products are large: measured here (2 cores), see
+ * `bench/README.md`.
+ *
+ * @example
+ * ```ts
+ * const backend = cpuFastWith({ threads: 2 })
+ * const y = run(config, params, tensor(xs, { backend }))
+ * ```
+ * @throws RangeError when `threads` is not an integer from 1 to 64 or `minWork` not a positive number.
+ * @category instances
+ * @since 0.1.0
+ */
+export const cpuFastWith = (options: CpuFastOptions): Backend => {
+  const { threads, minWork = MIN_WORK } = options
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    throw new RangeError(`cpuFastWith: threads must be an integer from 1 to 64, got ${String(threads)}`)
+  if (typeof minWork !== 'number' || !(minWork > 0))
+    throw new RangeError(`cpuFastWith: minWork must be a positive number of multiply-adds, got ${String(minWork)}`)
+  if (threads === 1) return cpuFast
+  const team = teamOf(threads, minWork)
+  return {
+    ...cpuFast,
+    matmul: teamed(team, matmulFast),
+    fused: { ...fusedFast, ...recurrenceWith(team) },
+  }
 }

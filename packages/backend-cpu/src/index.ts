@@ -4,4 +4,4 @@
  * @since 0.1.0
  */
 export { cpu } from './cpu.js'
-export { cpuFast } from './cpuFast.js'
+export { type CpuFastOptions, cpuFast, cpuFastWith } from './cpuFast.js'

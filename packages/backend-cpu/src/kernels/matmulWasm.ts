@@ -18,6 +18,7 @@
 import type { Operand, Shape } from '@recur/core'
 import { copyIn, copyRun, keptCopy, keptPacked } from './keptOperands.js'
 import { layoutOf } from './matmul.js'
+import { team } from './threads.js'
 import { align16, reserve, scratchStart, WasmMode, wasm } from './wasmModule.js'
 
 /** The product on the WebAssembly kernel, float32 operands summed in float32 when `float32Sums`. */
@@ -66,10 +67,10 @@ const product = (
   for (let t = 0; t < products; t++) {
     const aFrom = aAt + (aOffsets[t] ?? 0) * size
     const out = outAt + t * rows * n * size
-    if (packedB !== undefined) wasm.gemmPacked(mode, aFrom, ars, acs, packedB, rows, n, k, work, cAt, out)
+    if (packedB !== undefined) team().gemmPacked(mode, aFrom, ars, acs, packedB, rows, n, k, work, cAt, out)
     else {
       const bFrom = (copiedB ?? bAt) + (bOffsets[t] ?? 0) * size
-      wasm.gemm(mode, aFrom, ars, acs, bFrom, brs, bcs, rows, n, k, work, cAt, out)
+      team().gemm(mode, aFrom, ars, acs, bFrom, brs, bcs, rows, n, k, work, cAt, out)
     }
   }
   return double ? new Float64Array(buffer, outAt, total).slice() : new Float32Array(buffer, outAt, total).slice()
@@ -134,8 +135,8 @@ const inBlocks = (
       const [ars, acs] = [k, 1]
       const direct = wasm.inScratch(mode, rc, n) !== 0
       const out = direct ? cAt : outAt
-      if (packedB !== undefined) wasm.gemmPacked(mode, aAt, ars, acs, packedB, rc, n, k, work, cAt, out)
-      else wasm.gemm(mode, aAt, ars, acs, bAt + (bOffsets[t] ?? 0) * size, brs, bcs, rc, n, k, work, cAt, out)
+      if (packedB !== undefined) team().gemmPacked(mode, aAt, ars, acs, packedB, rc, n, k, work, cAt, out)
+      else team().gemm(mode, aAt, ars, acs, bAt + (bOffsets[t] ?? 0) * size, brs, bcs, rc, n, k, work, cAt, out)
       result.set(double ? new Float64Array(buffer, out, rc * n) : new Float32Array(buffer, out, rc * n), (t * rows + r0) * n)
     }
   }

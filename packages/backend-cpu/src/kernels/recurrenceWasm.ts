@@ -20,6 +20,7 @@
 import type { FusedKernels, Operand, ReadonlyData } from '@recur/core'
 import { keptCopy, keptPacked } from './keptOperands.js'
 import { usesWasm } from './matmulCpu.js'
+import { team } from './threads.js'
 import { align16, keptGenerationNow, lazyExports, reserveFloats, scratchStart, WasmMode, wasm } from './wasmModule.js'
 
 /** The step kernels of the module (`assembly/recurrence.ts`, `assembly/gates.ts`). */
@@ -101,8 +102,8 @@ const weights = (uses: readonly WeightUse[]) => {
         if (!thin) wasm.packAll(mode, raw, brs, bcs, u.k, u.n, packed)
       },
       product: (a: number, out: number): void => {
-        if (!thin) wasm.gemmPacked(mode, a, u.k, 1, at, u.rows, u.n, u.k, work, scratch, out)
-        else wasm.gemm(mode, a, u.k, 1, at, brs, bcs, u.rows, u.n, u.k, work, scratch, out)
+        if (!thin) team().gemmPacked(mode, a, u.k, 1, at, u.rows, u.n, u.k, work, scratch, out)
+        else team().gemm(mode, a, u.k, 1, at, brs, bcs, u.rows, u.n, u.k, work, scratch, out)
       },
     }
   })

@@ -211,13 +211,35 @@ export const reserve = (op: string, bytes: number): SharedArrayBuffer => {
 export const align16 = (x: number): number => Math.ceil(x / 16) * 16
 
 /**
- * The kept region: bytes from `align16(heapBase)` that hold data kept across calls (packed
+ * The kept region: bytes from `align16(heapBase)` (after the workers' region, if any) that hold data kept across calls (packed
  * weights, see `keptOperands.ts`), bump-allocated up to {@link keptCapacity}. When a request
  * does not fit, everything kept is forgotten at once (the generation advances) and allocation
  * starts again from the bottom.
  */
 let keptBytes = 0
 let keptGeneration = 0
+
+/** Bytes from `align16(heapBase)` set aside for worker threads (`threads.ts`), below the kept region. */
+let teamBytes = 0
+
+/**
+ * Sets aside at least `bytes` at the bottom of the memory for worker threads and returns their
+ * address (16-byte aligned). Growing the region moves the kept region up, so everything kept is
+ * forgotten (the generation advances). Call it between kernel calls, never inside one.
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const reserveTeam = (bytes: number): number => {
+  const at = align16(wasm.heapBase)
+  if (bytes > teamBytes) {
+    teamBytes = align16(bytes)
+    keptGeneration += 1
+    keptBytes = 0
+    reserve('threads', at + teamBytes)
+  }
+  return at
+}
 
 /**
  * Bytes the kept region may use.
@@ -250,7 +272,7 @@ export const keep = (op: string, bytes: number): number => {
     keptGeneration += 1
     keptBytes = 0
   }
-  const at = align16(wasm.heapBase) + keptBytes
+  const at = align16(wasm.heapBase) + teamBytes + keptBytes
   keptBytes += size
   reserve(op, at + size)
   return at
@@ -263,7 +285,7 @@ export const keep = (op: string, bytes: number): number => {
  * @category internal
  * @since 0.1.0
  */
-export const scratchStart = (): number => align16(wasm.heapBase) + keptBytes
+export const scratchStart = (): number => align16(wasm.heapBase) + teamBytes + keptBytes
 
 let floats: Float32Array | undefined
 
