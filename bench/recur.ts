@@ -20,7 +20,7 @@
  *   bench/run.ts).
  */
 import { readFileSync } from 'node:fs'
-import { cpu, cpuFast } from '../packages/backend-cpu/dist/index.js'
+import { cpu, cpuFast, cpuFastWith } from '../packages/backend-cpu/dist/index.js'
 import {
   add,
   checkpoint,
@@ -37,13 +37,17 @@ import {
   zeros,
 } from '../packages/core/dist/index.js'
 import { applyUpdates, type CellParams, cell, config, mse, run, type State, sgd } from '../packages/models/dist/index.js'
-import { progress, rss, rssFields, runChild, timeSteps, toMiB } from './child.js'
+import { progress, readJob, rss, rssFields, runChild, timeSteps, toMiB } from './child.js'
 import { type ChildResult, type Job, type Sizes, type StreamName, segmentLength, shapeOf, valuesOf } from './spec.js'
 
 // `recur` runs on `cpu` (float32 products summed in float64, the kit's default contract);
 // `recur-fast` on `cpuFast` (float32 products summed in float32, as PyTorch and float32 BLAS do)
+// with `--threads N` (N > 1) recur-fast runs on `cpuFastWith({ threads: N })`: large products split
+// between N threads; `cpu` has no threads
 const side = process.env.RECUR_BENCH_BACKEND === 'cpuFast' ? 'recur-fast' : 'recur'
-const place = { backend: side === 'recur-fast' ? cpuFast : cpu, dtype: 'float32' } as const
+const threads = side === 'recur-fast' ? readJob().threads : 1
+const fast = threads > 1 ? cpuFastWith({ threads }) : cpuFast
+const place = { backend: side === 'recur-fast' ? fast : cpu, dtype: 'float32' } as const
 const seededTensor = (s: Sizes, name: StreamName): Tensor => fromTypedArray(valuesOf(s, name), shapeOf(s, name), place)
 
 type Params = { readonly cell: CellParams; readonly head_w: Tensor; readonly head_b: Tensor }
@@ -88,7 +92,7 @@ const train = async (job: Job): Promise<ChildResult> => {
     losses.push(value.item())
     return undefined
   })
-  return { ok: true, samplesMs: samples, losses, ...rssFields(before), threads: 1, version: 'workspace' }
+  return { ok: true, samplesMs: samples, losses, ...rssFields(before), threads, version: 'workspace' }
 }
 
 /** W3: one `(1, I)` input at a time through `cell.step`; a run is the whole stream of L steps. */
@@ -104,7 +108,7 @@ const stream = async (job: Job): Promise<ChildResult> => {
     for (const x of xs) st = step(st, x)[0]
     return undefined
   })
-  return { ok: true, samplesMs: samples, ...rssFields(before), threads: 1, version: 'workspace' }
+  return { ok: true, samplesMs: samples, ...rssFields(before), threads, version: 'workspace' }
 }
 
 /** W4: `run` forward over the whole batch. */
@@ -118,7 +122,7 @@ const infer = async (job: Job): Promise<ChildResult> => {
     run(c, p, x)
     return undefined
   })
-  return { ok: true, samplesMs: samples, ...rssFields(before), threads: 1, version: 'workspace' }
+  return { ok: true, samplesMs: samples, ...rssFields(before), threads, version: 'workspace' }
 }
 
 const collect = (): number => {
@@ -194,7 +198,7 @@ const longBptt = async (job: Job): Promise<ChildResult> => {
     losses,
     ...rssFields(before),
     heldMiB: toMiB(held),
-    threads: 1,
+    threads,
     version: 'workspace',
     notes:
       segments === undefined
@@ -241,7 +245,7 @@ const product = async (job: Job): Promise<ChildResult> => {
   })
   const peak = side === 'recur-fast' ? { simdPeakGflops: simdPeak() } : {}
   if (peak.simdPeakGflops !== undefined) progress(side, `SIMD128 arithmetic peak: ${peak.simdPeakGflops.toFixed(1)} GFLOP/s`)
-  return { ok: true, samplesMs: samples, ...rssFields(before), threads: 1, version: 'workspace', ...peak }
+  return { ok: true, samplesMs: samples, ...rssFields(before), threads, version: 'workspace', ...peak }
 }
 
 runChild(async (job) => {

@@ -227,7 +227,7 @@ const main = (): void => {
   const cpus = os.cpus()
   const machine: Record<string, string> = {
     cpu: `${cpus[0]?.model ?? 'unknown'} (${cpus.length} logical cores), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
-    threads: `${threads} per side (torch.set_num_threads, tfjs-wasm setThreadsCount; recur, tfjs-cpu and brain.js are single-threaded)`,
+    threads: `${threads} per side (torch.set_num_threads, tfjs-wasm setThreadsCount, recur-fast cpuFastWith({ threads }); recur, tfjs-cpu and brain.js are single-threaded)`,
     node: process.version,
     torch:
       probe === undefined

@@ -18,6 +18,7 @@ process.stdout.write(`threads: seed ${seed}, ${numRuns} cases\n`)
 
 const two = cpuFastWith({ threads: 2, minWork: 1 })
 const three = cpuFastWith({ threads: 3, minWork: 1 })
+const mid = cpuFastWith({ threads: 2, minWork: 2 ** 26 })
 
 const spread = (shape: readonly number[], salt: number, backend: R.Backend, dtype: R.DType = 'float32', scale = 1): R.Tensor => {
   const n = shape.reduce((a, b) => a * b, 1)
@@ -82,6 +83,24 @@ describe('a split product has the bits of one call', () => {
       ).toBe(true)
     }
     expect(workerParts()).toBeGreaterThan(before)
+  })
+
+  it('a transposed A too large for one block, summed in parts over k, splits every part alike', { timeout: 60_000 }, () => {
+    // (k × m) + (k × n) floats over 8 MiB: parts over k, the last one shorter
+    for (const [k, m, n] of [
+      [8292, 64, 256],
+      [6000, 21, 400],
+    ] as const) {
+      const a = spread([k, m], 6, cpuFast)
+      const b = spread([k, n], 7, cpuFast)
+      const before = workerParts()
+      const one = bits([R.matmul(a, b, { transposeA: true })])
+      expect(workerParts()).toBe(before)
+      // `mid`: the first parts (64 · 256 · 6400 multiply-adds) are over its minWork, the last (· 1892) under
+      for (const backend of [two, mid])
+        expect(bits([R.matmul(...on([a, b] as const, backend), { transposeA: true })])).toEqual(one)
+      expect(workerParts()).toBeGreaterThan(before + 1)
+    }
   })
 
   it('a product under minWork is not split', () => {

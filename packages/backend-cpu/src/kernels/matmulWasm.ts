@@ -159,7 +159,6 @@ const inParts = (a: Operand, b: Operand, transposeB: boolean, mode: WasmMode, la
   const size = double ? 8 : 4
   const kc = KC()
   const part = Math.max(kc, Math.floor(BLOCK_BYTES / ((m + n) * size) / kc) * kc)
-  const gemmPart = wasm.exported('gemmPart')
   const result = double ? new Float64Array(total) : new Float32Array(total)
   const work = scratchStart()
   const aAt = align16(work + wasm.workBytes(mode, m, n, part))
@@ -177,7 +176,7 @@ const inParts = (a: Operand, b: Operand, transposeB: boolean, mode: WasmMode, la
       else for (let j = 0; j < n; j++) copyRun(buffer, bAt + j * kp * size, b.data, bFrom + j * k + p0, kp, double)
       const [brs, bcs] = transposeB ? [1, kp] : [n, 1]
       const out = direct ? cAt : outAt
-      gemmPart(mode, aAt, 1, m, bAt, brs, bcs, m, n, kp, work, cAt, out, p0 === 0 ? 1 : 0, p0 + kp >= k ? 1 : 0)
+      team().gemmPart(mode, aAt, 1, m, bAt, brs, bcs, m, n, kp, work, cAt, out, p0 === 0 ? 1 : 0, p0 + kp >= k ? 1 : 0)
     }
     const out = direct ? cAt : outAt
     result.set(double ? new Float64Array(buffer, out, m * n) : new Float32Array(buffer, out, m * n), t * m * n)

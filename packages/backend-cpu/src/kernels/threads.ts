@@ -34,7 +34,7 @@ const SEQ = 0
 const DONE = 1
 const FAILED = 2
 const ARGS_AT = 16
-const ARG_COUNT = 17
+const ARG_COUNT = 19
 
 /**
  * The worker's program (CommonJS, run with `eval`): instantiate the module on the shared memory,
@@ -62,10 +62,12 @@ for (;;) {
   }
   seen = s
   try {
-    const [packed, mode, a, ars, acs, b, brs, bcs, rows, n, k, work, c, out, block, aStep, outStep] = args
-    for (let r = 0, m = 0; r < rows; r += m) {
+    const [kind, mode, a, ars, acs, b, brs, bcs, rows, n, k, work, c, out, block, aStep, outStep, fresh, finish] = args
+    // a part over k accumulates in c across calls: all its rows in one block (split checks they fit)
+    if (kind === 2) exports.gemmPart(mode, a, ars, acs, b, brs, bcs, rows, n, k, work, c, out, fresh, finish)
+    else for (let r = 0, m = 0; r < rows; r += m) {
       m = rows - r - block < ${MR} ? rows - r : block
-      if (packed === 1) exports.gemmPacked(mode, a + r * aStep, ars, acs, b, m, n, k, work, c, out + r * outStep)
+      if (kind === 1) exports.gemmPacked(mode, a + r * aStep, ars, acs, b, m, n, k, work, c, out + r * outStep)
       else exports.gemm(mode, a + r * aStep, ars, acs, b, brs, bcs, m, n, k, work, c, out + r * outStep)
     }
   } catch {
@@ -131,6 +133,31 @@ export interface Team {
   readonly minWork: number
   readonly gemm: typeof wasm.gemm
   readonly gemmPacked: typeof wasm.gemmPacked
+  /** `gemmPart` (`assembly/matmul.ts`): c += the next k terms (zeroed first when `fresh`), out written when `finish`. */
+  readonly gemmPart: GemmPart
+}
+
+/** `gemmPart`'s signature: `gemm`'s, then `fresh` and `finish` (1 or 0). */
+type GemmPart = (
+  mode: WasmMode,
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  m: number,
+  n: number,
+  k: number,
+  work: number,
+  c: number,
+  out: number,
+  fresh: number,
+  finish: number,
+) => void
+
+const gemmPart: GemmPart = (...args) => {
+  wasm.exported('gemmPart')(...args)
 }
 
 /**
@@ -139,7 +166,13 @@ export interface Team {
  * @category internal
  * @since 0.1.0
  */
-export const solo: Team = { threads: 1, minWork: Number.POSITIVE_INFINITY, gemm: wasm.gemm, gemmPacked: wasm.gemmPacked }
+export const solo: Team = {
+  threads: 1,
+  minWork: Number.POSITIVE_INFINITY,
+  gemm: wasm.gemm,
+  gemmPacked: wasm.gemmPacked,
+  gemmPart,
+}
 
 let parts = 0
 
@@ -151,11 +184,18 @@ let parts = 0
  */
 export const workerParts = (): number => parts
 
-/** Bytes per row of a part's accumulator in `mode` for n columns, and the packing buffers' bytes. */
-const footprint = (mode: WasmMode, n: number, k: number): { readonly perRow: number; readonly work: number } => ({
+/**
+ * Bytes per row of a part's accumulator in `mode` for n columns, and the most bytes its packing
+ * buffers take for any k (so the accumulator's place does not move between parts over k).
+ */
+const footprint = (mode: WasmMode, n: number): { readonly perRow: number; readonly work: number } => ({
   perRow: wasm.scratchBytes(mode, MR, n) / MR,
-  work: wasm.workBytes(mode, 64, n, k),
+  work: wasm.workBytes(mode, 64, n, 2 ** 30),
 })
+
+/** What a part runs: `gemm`, `gemmPacked` (b is the packed B) or `gemmPart` (adding k terms to c). */
+const Kind = { gemm: 0, packed: 1, part: 2 } as const
+type Kind = (typeof Kind)[keyof typeof Kind]
 
 /** A product's arguments after its mode: `a, ars, acs, b, brs, bcs, m, n, k, work, c, out` (b: packed B for `gemmPacked`). */
 type Operands = readonly [number, number, number, number, number, number, number, number, number, number, number, number]
@@ -169,18 +209,21 @@ type Operands = readonly [number, number, number, number, number, number, number
  */
 const split = (
   threads: number,
-  packed: boolean,
+  kind: Kind,
   mode: WasmMode,
   size: number,
   [a, ars, acs, b, brs, bcs, m, n, k, work, c, out]: Operands,
   whole: () => void,
+  [fresh, finish] = [1, 1],
 ): void => {
   const share = Math.floor(m / threads / MR) * MR
   const mine = Math.floor((m - (threads - 1) * share) / MR) * MR
-  const { perRow, work: workBytes } = footprint(mode, n, k)
+  const { perRow, work: workBytes } = footprint(mode, n)
   // a block may take up to MR − 1 more rows (the last one, not to leave fewer than MR)
   const block = Math.floor((WORKER_BYTES - workBytes - 16) / perRow / MR) * MR - MR
-  if (share < MR || block < MR) {
+  // a part over k keeps each worker's accumulator between calls: one block, so all its rows
+  const last = m - mine - (threads - 2) * share
+  if (share < MR || block < MR || (kind === Kind.part && last > block)) {
     whole()
     return
   }
@@ -191,9 +234,9 @@ const split = (
     const cAt = w.region + Math.ceil(workBytes / 16) * 16
     const aFrom = a + from * ars * size
     const outFrom = out + from * n * size
-    // packed, mode, a, ars, acs, b, brs, bcs, rows, n, k, work, c, out, block, a's and out's bytes per row
+    // kind, mode, a, ars, acs, b, brs, bcs, rows, n, k, work, c, out, block, a's and out's bytes per row, fresh, finish
     w.args.set([
-      packed ? 1 : 0,
+      kind,
       mode,
       aFrom,
       ars,
@@ -210,13 +253,16 @@ const split = (
       block,
       ars * size,
       n * size,
+      fresh,
+      finish,
     ])
     const seq = (Atomics.load(w.flags, SEQ) % 0x7fffffff) + 1
     Atomics.store(w.flags, SEQ, seq)
     Atomics.notify(w.flags, SEQ)
     return seq
   })
-  if (packed) wasm.gemmPacked(mode, a, ars, acs, b, mine, n, k, work, c, out)
+  if (kind === Kind.packed) wasm.gemmPacked(mode, a, ars, acs, b, mine, n, k, work, c, out)
+  else if (kind === Kind.part) gemmPart(mode, a, ars, acs, b, brs, bcs, mine, n, k, work, c, out, fresh, finish)
   else wasm.gemm(mode, a, ars, acs, b, brs, bcs, mine, n, k, work, c, out)
   parts += used.length
   // every worker is joined before anything is thrown, so none is still writing when the caller goes on
@@ -242,12 +288,18 @@ export const teamOf = (threads: number, minWork: number): Team => {
     gemm: (mode, a, ars, acs, b, brs, bcs, m, n, k, work, c, out) => {
       const whole = () => wasm.gemm(mode, a, ars, acs, b, brs, bcs, m, n, k, work, c, out)
       if (m * n * k < minWork || m < 2 * MR) return whole()
-      split(threads, false, mode, sizeOf(mode), [a, ars, acs, b, brs, bcs, m, n, k, work, c, out], whole)
+      split(threads, Kind.gemm, mode, sizeOf(mode), [a, ars, acs, b, brs, bcs, m, n, k, work, c, out], whole)
     },
     gemmPacked: (mode, a, ars, acs, packed, m, n, k, work, c, out) => {
       const whole = () => wasm.gemmPacked(mode, a, ars, acs, packed, m, n, k, work, c, out)
       if (m * n * k < minWork || m < 2 * MR) return whole()
-      split(threads, true, mode, sizeOf(mode), [a, ars, acs, packed, 0, 0, m, n, k, work, c, out], whole)
+      split(threads, Kind.packed, mode, sizeOf(mode), [a, ars, acs, packed, 0, 0, m, n, k, work, c, out], whole)
+    },
+    gemmPart: (mode, a, ars, acs, b, brs, bcs, m, n, k, work, c, out, fresh, finish) => {
+      const whole = () => gemmPart(mode, a, ars, acs, b, brs, bcs, m, n, k, work, c, out, fresh, finish)
+      // every part of one product must split alike (each thread keeps its rows' sums): so not by k
+      if (m < 2 * MR) return whole()
+      split(threads, Kind.part, mode, sizeOf(mode), [a, ars, acs, b, brs, bcs, m, n, k, work, c, out], whole, [fresh, finish])
     },
   }
 }
