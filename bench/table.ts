@@ -207,7 +207,10 @@ const gflopsOf = (r: Report, w: WorkloadId, side: string): number | undefined =>
 const ceilings = (r: Report): string | undefined => {
   const m1 = r.sizes.M1
   const peakRow = find(r, 'M1', 'plain', 'recur-fast')
-  const simd = peakRow?.ok === true ? peakRow.simdPeakGflops : undefined
+  // the peak of one thread, times recur-fast's threads (a split product runs on all of them)
+  const perThread = peakRow?.ok === true ? peakRow.simdPeakGflops : undefined
+  const peakThreads = peakRow?.ok === true ? peakRow.threads : 1
+  const simd = perThread === undefined ? undefined : perThread * peakThreads
   if (m1 === undefined) return undefined
   const g = (x: number | undefined): string => (x === undefined ? '—' : fmt(x))
   const tops = r.sides.flatMap((side) => {
@@ -230,7 +233,8 @@ const ceilings = (r: Report): string | undefined => {
     '',
     `Ceilings measured in this run: M1, one (${m1.L * m1.N}, ${m1.I}) · (${m1.I}, ${gates(m1) * m1.H}) product: ${tops.join(', ') || '—'}` +
       (native === undefined ? '' : ' (torch = native BLAS)') +
-      `; WebAssembly SIMD128 arithmetic peak (register-only multiply and add chains, bench/assembly/peak.ts): ${g(simd)}.`,
+      `; WebAssembly SIMD128 arithmetic peak (register-only multiply and add chains, bench/assembly/peak.ts): ${g(perThread)}` +
+      (peakThreads > 1 ? ` per thread, ${g(simd)} on recur-fast's ${peakThreads}.` : '.'),
     ...(body.length === 0
       ? []
       : [

@@ -138,23 +138,7 @@ export interface Team {
 }
 
 /** `gemmPart`'s signature: `gemm`'s, then `fresh` and `finish` (1 or 0). */
-type GemmPart = (
-  mode: WasmMode,
-  a: number,
-  ars: number,
-  acs: number,
-  b: number,
-  brs: number,
-  bcs: number,
-  m: number,
-  n: number,
-  k: number,
-  work: number,
-  c: number,
-  out: number,
-  fresh: number,
-  finish: number,
-) => void
+type GemmPart = (...args: [...Parameters<typeof wasm.gemm>, fresh: number, finish: number]) => void
 
 const gemmPart: GemmPart = (...args) => {
   wasm.exported('gemmPart')(...args)
