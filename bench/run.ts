@@ -4,7 +4,7 @@
  * are per process and one crash does not end the run). Progress on stderr, the Markdown report on
  * stdout, the raw results in bench/results/latest.json.
  *
- *   npx -y pnpm@10.34.9 bench [--workloads W1,W3] [--runs 5] [--threads 1] [--quick]
+ *   npx -y pnpm@10.34.9 bench [--workloads W1,W3] [--runs 5] [--rounds 3] [--threads 1] [--quick]
  *                             [--sides recur,recur-fast,torch,tfjs-wasm,tfjs-cpu,tfjs-node,brain.js]
  *                             [--budget 60] [--timeout 30] [--python /usr/bin/python3]
  *   npx -y pnpm@10.34.9 bench --render bench/results/latest.json   # re-render a saved run's report
@@ -34,6 +34,7 @@ const { values: flags } = parseArgs({
     workloads: { type: 'string', default: workloadIds.join(',') },
     sides: { type: 'string', default: allSides.join(',') },
     runs: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     threads: { type: 'string', default: '1' },
     budget: { type: 'string', default: '60' },
     timeout: { type: 'string', default: '30' },
@@ -79,6 +80,7 @@ const pick = <T extends string>(name: string, text: string, known: readonly T[])
 const chosen = pick<WorkloadId>('workloads', flags.workloads, workloadIds)
 const sides = pick<Side>('sides', flags.sides, allSides)
 const runs = positive('runs', flags.runs)
+const rounds = positive('rounds', flags.rounds)
 const threads = positive('threads', flags.threads)
 const budgetSeconds = positive('budget', flags.budget)
 const timeoutMs = positive('timeout', flags.timeout) * 60_000
@@ -184,6 +186,35 @@ const buildPeak = (): void => {
   if (r.status !== 0) throw new Error(`bench: compiling ${relative(root, source)} failed (exit ${r.status})`)
 }
 
+/**
+ * One side's rounds as one result: every timed run, the first round's losses and notes, the
+ * highest memory figures; the first failure when a round failed (or a skip).
+ */
+const merged = (results: readonly ChildResult[]): ChildResult => {
+  const failed = results.find((r) => !r.ok)
+  if (failed !== undefined) return failed
+  const ok = results.flatMap((r) => (r.ok ? [r] : []))
+  const [first] = ok
+  if (first === undefined) return { ok: false, error: 'no result' }
+  const most = (f: (r: (typeof ok)[number]) => number | undefined): number | undefined => {
+    const xs = ok.flatMap((r) => {
+      const x = f(r)
+      return x === undefined ? [] : [x]
+    })
+    return xs.length === 0 ? undefined : Math.max(...xs)
+  }
+  const held = most((r) => r.heldMiB)
+  const peak = most((r) => r.simdPeakGflops)
+  return {
+    ...first,
+    samplesMs: ok.flatMap((r) => r.samplesMs),
+    peakRssMiB: most((r) => r.peakRssMiB) ?? first.peakRssMiB,
+    rssGrowthMiB: most((r) => r.rssGrowthMiB) ?? first.rssGrowthMiB,
+    ...(held === undefined ? {} : { heldMiB: held }),
+    ...(peak === undefined ? {} : { simdPeakGflops: peak }),
+  }
+}
+
 const main = (): void => {
   mkdirSync(resultsDir, { recursive: true })
   if (sides.some((s) => s.startsWith('recur'))) buildWasm()
@@ -202,31 +233,41 @@ const main = (): void => {
     const spec = workloads[w]
     const s = flags.quick ? spec.quick : spec.full
     sizes[w] = s
+    // the sides take turns, `rounds` times (W5: once, a run is a minute), each turn a fresh child
+    // with its share of the timed runs: on a shared machine a slow phase (here speeds halved for
+    // seconds, in one process and not the next) then falls on every side, not on one
+    const turns = w === 'W5' ? 1 : rounds
     for (const variant of spec.variants) {
-      for (const side of active) {
-        const backend = side.startsWith('tfjs-') ? side.slice('tfjs-'.length) : undefined
-        const job: Job = {
-          workload: w,
-          variant,
-          sizes: s,
-          warmup: spec.warmup,
-          runs: spec.runs ?? runs,
-          budgetSeconds,
-          threads,
-          learningRate,
-          ...(backend === undefined ? {} : { backend }),
+      const results = new Map<Side, ChildResult[]>()
+      for (let turn = 0; turn < turns; turn++) {
+        for (const side of active) {
+          const backend = side.startsWith('tfjs-') ? side.slice('tfjs-'.length) : undefined
+          const job: Job = {
+            workload: w,
+            variant,
+            sizes: s,
+            warmup: spec.warmup,
+            runs: Math.ceil((spec.runs ?? runs) / turns),
+            budgetSeconds,
+            threads,
+            learningRate,
+            ...(backend === undefined ? {} : { backend }),
+          }
+          const round = turns > 1 ? ` (round ${turn + 1}/${turns})` : ''
+          say(`${w} ${spec.title}${spec.variants.length > 1 ? ` (${variant})` : ''}: ${side}${round}`)
+          const result = runChildProcess(side, job, python)
+          if (!result.ok) say(`  ${side}: ${result.error.split('\n')[0]}`)
+          results.set(side, [...(results.get(side) ?? []), result])
         }
-        say(`${w} ${spec.title}${spec.variants.length > 1 ? ` (${variant})` : ''}: ${side}`)
-        const result = runChildProcess(side, job, python)
-        if (!result.ok) say(`  ${side}: ${result.error.split('\n')[0]}`)
-        rows.push({ workload: w, variant, side, result })
       }
+      for (const side of active) rows.push({ workload: w, variant, side, result: merged(results.get(side) ?? []) })
     }
   }
   const probe = typeof torch === 'object' ? torch.probe : undefined
   const cpus = os.cpus()
   const machine: Record<string, string> = {
     cpu: `${cpus[0]?.model ?? 'unknown'} (${cpus.length} logical cores), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    rounds: `${rounds} per workload (W5: 1): the sides take turns, each turn a fresh process with its share of the timed runs; medians over all of them`,
     threads: `${threads} per side (torch.set_num_threads, tfjs-wasm setThreadsCount, recur-fast cpuFastWith({ threads }); recur, tfjs-cpu and brain.js are single-threaded)`,
     node: process.version,
     torch:
