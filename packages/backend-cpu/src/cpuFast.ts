@@ -88,11 +88,13 @@ const recurrenceWith = (team: Team): FusedKernels => {
 /**
  * {@link cpuFast} with large float32 and float64 products on the WebAssembly kernel split by rows
  * between `threads` threads: the calling one and worker threads on the same shared WebAssembly
- * memory, started on the first split. The results are the same bits as `cpuFast`'s (each entry
- * sums the same terms in the same order), and kernels stay synchronous: the caller computes its
- * rows, then waits for the workers'. Splits cover `matmul` and the products inside the
- * whole-layer recurrence kernels (the input projection and every step's recurrent product).
- * Workers never keep the process alive. `threads: 1` is `cpuFast` itself.
+ * memory, started here (one set serves the process, grown to the most threads asked for; making
+ * it forgets the weights `cpuFast` keeps packed, which are packed again on next use). The results
+ * are the same bits as `cpuFast`'s (each entry sums the same terms in the same order), and kernels
+ * stay synchronous: the caller computes its rows, then waits for the workers'. Splits cover
+ * `matmul` (weight gradients included) and the products inside the whole-layer recurrence kernels
+ * (the input projection and every step's recurrent product). Workers never keep the process
+ * alive. `threads: 1` is `cpuFast` itself.
  *
  * Worth it when another core is free and products are large: measured here (2 cores), see
  * `bench/README.md`.
@@ -102,11 +104,14 @@ const recurrenceWith = (team: Team): FusedKernels => {
  * const backend = cpuFastWith({ threads: 2 })
  * const y = run(config, params, tensor(xs, { backend }))
  * ```
- * @throws RangeError when `threads` is not an integer from 1 to 64 or `minWork` not a positive number.
+ * @throws TypeError when `options` is not an object; RangeError when `threads` is not an integer
+ * from 1 to 64 or `minWork` not a positive number.
  * @category instances
  * @since 0.1.0
  */
 export const cpuFastWith = (options: CpuFastOptions): Backend => {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`cpuFastWith: options must be an object such as { threads: 2 }, got ${String(options)}`)
   const { threads, minWork = MIN_WORK } = options
   if (!Number.isInteger(threads) || threads < 1 || threads > 64)
     throw new RangeError(`cpuFastWith: threads must be an integer from 1 to 64, got ${String(threads)}`)

@@ -10,7 +10,8 @@ import * as R from '@recur/core'
 import { registerConformance } from '@recur/testing'
 import { describe, expect, it } from 'vitest'
 import { cpuFast, cpuFastWith } from '../src/index.js'
-import { workerParts } from '../src/kernels/threads.js'
+import { idle, teamOf, workerParts } from '../src/kernels/threads.js'
+import { align16, reserve, scratchStart, WasmMode, wasm } from '../src/kernels/wasmModule.js'
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const numRuns = Number(process.env.FC_RUNS ?? 100)
@@ -178,7 +179,54 @@ describe('the recurrence kernels, their products split, have the bits of cpuFast
   })
 })
 
+describe('a trap in a part', () => {
+  // 16 rows split 8 / 8; n = k = 8; operands and scratch at the start of the arena, garbage values
+  const layout = () => {
+    const a = scratchStart()
+    const b = align16(a + 16 * 8 * 4)
+    const work = align16(b + 8 * 8 * 4)
+    const c = align16(work + wasm.workBytes(WasmMode.f32Sums, 16, 8, 8))
+    reserve('test', c + wasm.scratchBytes(WasmMode.f32Sums, 16, 8) + 2 ** 20)
+    return { a, b, work, c, end: wasm.memory.buffer.byteLength }
+  }
+  const team = teamOf(2, 1)
+
+  it("a worker's trap (its rows of the result past the memory) is an error, and the workers go on", () => {
+    const { a, b, work, c, end } = layout()
+    // the caller's 8 rows end exactly at the end of the memory; the worker's lie past it
+    const out = end - 8 * 8 * 4
+    expect(() => team.gemm(WasmMode.f32Sums, a, 8, 1, b, 8, 1, 16, 8, 8, work, c, out)).toThrow(
+      /a worker thread failed in its part of a matrix product/,
+    )
+    const x = spread([40, 30], 9, cpuFast)
+    expect(bits([R.matmul(onto(x, two), onto(x, two), { transposeB: true })])).toEqual(
+      bits([R.matmul(x, x, { transposeB: true })]),
+    )
+  })
+
+  it("the caller's own trap is thrown once every worker has finished its part", () => {
+    // 1024 × 1024 by 1024 × 512: the worker's 512 rows take milliseconds, the caller traps at once
+    // (its accumulator lies past the memory; the worker has its own)
+    const [m, k, n] = [1024, 1024, 512]
+    const a = scratchStart()
+    const b = align16(a + m * k * 4)
+    const out = align16(b + k * n * 4)
+    const work = align16(out + m * n * 4)
+    const buffer = reserve('test', work + wasm.workBytes(WasmMode.f32Sums, m, n, k))
+    new Float32Array(buffer, a, m * k + k * n).fill(0.5)
+    expect(() => team.gemm(WasmMode.f32Sums, a, k, 1, b, n, 1, m, n, k, work, 2 ** 32 - 64, out)).toThrow(/out of bounds/)
+    expect(idle()).toBe(true)
+    const x = spread([40, 40], 10, cpuFast)
+    expect(bits([R.matmul(onto(x, two), onto(x, two))])).toEqual(bits([R.matmul(x, x)]))
+  })
+})
+
 describe('options', () => {
+  it('options that are not an object are a TypeError naming the function', () => {
+    // @ts-expect-error: a caller without types may pass anything
+    expect(() => cpuFastWith(2)).toThrow(/cpuFastWith: options must be an object such as \{ threads: 2 \}, got 2/)
+  })
+
   it('threads: 1 is cpuFast itself', () => {
     expect(cpuFastWith({ threads: 1 })).toBe(cpuFast)
   })

@@ -6,8 +6,8 @@
  * thread) for the workers'.
  *
  * Every entry of a product sums the same terms in the same order whichever rows it is computed
- * with (the kernel blocks over k, never over rows), so a split product has the same bits as one
- * call. The caller takes the first rows (with the caller's scratch, so a result read from that
+ * with (the kernel's blocks over k do not depend on the rows), so a split product has the same
+ * bits as one call. The caller takes the first rows (with the caller's scratch, so a result read from that
  * scratch stays where it is); each worker a multiple of 4 rows after them, in blocks that fit its
  * own scratch region, set aside once at the bottom of the memory (`reserveTeam`).
  *
@@ -43,7 +43,11 @@ const ARG_COUNT = 19
 const program = `
 const { workerData } = require('node:worker_threads')
 const { module, memory, control, spinMs } = workerData
-const { exports } = new WebAssembly.Instance(module, { env: { memory } })
+// a worker that cannot instantiate the module answers every part as failed, so the caller throws
+let exports
+try {
+  exports = new WebAssembly.Instance(module, { env: { memory } }).exports
+} catch {}
 const flags = new Int32Array(control, 0, 4)
 const args = new Float64Array(control, ${ARGS_AT}, ${ARG_COUNT})
 let seen = 0
@@ -62,6 +66,7 @@ for (;;) {
   }
   seen = s
   try {
+    if (exports === undefined) throw new Error('no module')
     const [kind, mode, a, ars, acs, b, brs, bcs, rows, n, k, work, c, out, block, aStep, outStep, fresh, finish] = args
     // a part over k accumulates in c across calls: all its rows in one block (split checks they fit)
     if (kind === 2) exports.gemmPart(mode, a, ars, acs, b, brs, bcs, rows, n, k, work, c, out, fresh, finish)
@@ -169,6 +174,15 @@ let parts = 0
 export const workerParts = (): number => parts
 
 /**
+ * Whether every worker has finished the last part it was given (for tests: none is left running
+ * after a call returns or throws).
+ *
+ * @category internal
+ * @since 0.1.0
+ */
+export const idle = (): boolean => members.every((w) => Atomics.load(w.flags, DONE) === Atomics.load(w.flags, SEQ))
+
+/**
  * Bytes per row of a part's accumulator in `mode` for n columns, and the most bytes its packing
  * buffers take for any k (so the accumulator's place does not move between parts over k).
  */
@@ -245,13 +259,23 @@ const split = (
     Atomics.notify(w.flags, SEQ)
     return seq
   })
-  if (kind === Kind.packed) wasm.gemmPacked(mode, a, ars, acs, b, mine, n, k, work, c, out)
-  else if (kind === Kind.part) gemmPart(mode, a, ars, acs, b, brs, bcs, mine, n, k, work, c, out, fresh, finish)
-  else wasm.gemm(mode, a, ars, acs, b, brs, bcs, mine, n, k, work, c, out)
+  let trap: unknown
+  try {
+    if (kind === Kind.packed) wasm.gemmPacked(mode, a, ars, acs, b, mine, n, k, work, c, out)
+    else if (kind === Kind.part) gemmPart(mode, a, ars, acs, b, brs, bcs, mine, n, k, work, c, out, fresh, finish)
+    else wasm.gemm(mode, a, ars, acs, b, brs, bcs, mine, n, k, work, c, out)
+  } catch (e) {
+    trap = e
+  }
   parts += used.length
-  // every worker is joined before anything is thrown, so none is still writing when the caller goes on
+  // every worker is joined before anything is thrown (the caller's own trap too), so none is still
+  // running a part when the next one is handed out
   const failed = used.map((w, i) => join(w, seqs[i] ?? 0)).some((f) => f)
-  if (failed) throw new Error('@recur/backend-cpu: a worker thread failed in its part of a matrix product (a WebAssembly trap)')
+  if (trap !== undefined) throw trap
+  if (failed)
+    throw new Error(
+      '@recur/backend-cpu: a worker thread failed in its part of a matrix product (a WebAssembly trap, or it could not instantiate the module)',
+    )
 }
 
 /**

@@ -188,7 +188,8 @@ const PAGE = 65536
 
 /**
  * Makes the memory at least `bytes` long (growing it, never shrinking) and returns its buffer,
- * which views must be taken from afresh after every call (growing detaches the old buffer).
+ * which views must be taken from afresh after every call (growing makes a new, longer buffer; the
+ * old one keeps its old length).
  *
  * @category internal
  * @since 0.1.0
