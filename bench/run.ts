@@ -241,6 +241,8 @@ const main = (): void => {
       const results = new Map<Side, ChildResult[]>()
       for (let turn = 0; turn < turns; turn++) {
         for (const side of active) {
+          // a side that failed or cannot run this workload is not tried again (a timeout costs minutes)
+          if ((results.get(side) ?? []).some((r) => !r.ok)) continue
           const backend = side.startsWith('tfjs-') ? side.slice('tfjs-'.length) : undefined
           const job: Job = {
             workload: w,
